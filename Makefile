@@ -1,0 +1,54 @@
+# intake: `make run` serves the app on the embedded SQLite database; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+export INTAKE_ENV ?= development
+
+.PHONY: run test bench lint install assets translations db demo clean
+
+run: install assets translations db
+	@$(FLASK) demo first-run-notes 2>/dev/null || true
+	$(FLASK) run --port $${PORT:-5000}
+
+test: install assets translations
+	@bash scripts/ensure_chromium.sh
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install assets translations
+	$(PY) -m bench $(BENCH_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check intake tests bench || true
+
+install: $(VENV)/.stamp-installed
+
+$(VENV)/.stamp-installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+assets: static/vendor/uswds/.stamp
+
+static/vendor/uswds/.stamp: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	bash scripts/copy_assets.sh
+	touch $@
+
+translations: install
+	$(VENV)/bin/pybabel compile --use-fuzzy -d intake/translations
+
+# Messages: after changing a string, `make messages`, translate the .po, commit it.
+messages: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o intake/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i intake/translations/messages.pot -d intake/translations --no-fuzzy-matching
+
+db: install
+	$(FLASK) db upgrade
+	$(FLASK) demo seed-if-empty --count $${DEMO_COMPLAINTS:-200}
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache

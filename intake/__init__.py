@@ -1,0 +1,96 @@
+"""intake: civil-rights complaint intake and oversight."""
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import load_config
+from .extensions import babel, csrf, db, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("INTAKE_INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_config(app.instance_path, config))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    logging.basicConfig(level=logging.INFO)
+
+    from . import errors, i18n, security
+    from .database import configure_engine
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    _import_models()
+    _register_blueprints(app)
+    security.init_app(app)
+    errors.init_app(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _import_models() -> None:
+    # Every model must be imported for migrations and create_all to see it.
+    from .audit import models as _audit  # noqa: F401
+    from .complaints import models as _complaints  # noqa: F401
+    from .documents import models as _documents  # noqa: F401
+    from .reference import models as _reference  # noqa: F401
+    from .tracking import models as _tracking  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from . import i18n, pages
+    from .audit.cli import bp as audit_cli
+    from .complaints.views import bp as complaints
+    try:
+        from .demo.cli import bp as demo_cli
+    except ImportError:  # TEMP until demo lands
+        demo_cli = None
+    from .reference.views import bp as reference
+    from .tracking.views import bp as tracking
+
+    for blueprint in (pages.bp, i18n.bp, complaints, tracking, reference, audit_cli, demo_cli):
+        if blueprint is not None:
+            app.register_blueprint(blueprint)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask import request
+    from flask_babel import get_locale
+
+    from .complaints.drafts import STEP_TITLES
+    from .reference.categories import ATTACHMENT_TYPES
+
+    @app.template_filter("filesize")
+    def _filesize(size: int) -> str:
+        if size >= 1024 * 1024:
+            return f"{size / 1024 / 1024:.1f} MB"
+        return f"{max(1, round(size / 1024))} KB"
+
+    @app.context_processor
+    def _globals():
+        locale = str(get_locale() or "en")
+        return {
+            "step_titles": STEP_TITLES,
+            "attachment_types": ATTACHMENT_TYPES,
+            "current_locale": locale,
+            "other_locale": "es" if locale == "en" else "en",
+            "languages": app.config["LANGUAGES"],
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }

@@ -1,0 +1,132 @@
+"""Writing and verifying the audit chain. Callers' transactions carry the event: no commit here."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from intake.database import utcnow
+from intake.extensions import db
+
+from .models import GENESIS_HASH, AuditChainHead, AuditEvent
+
+# Detail keys must name things (fields, codes, counts), never carry what a person typed.
+_ALLOWED_DETAIL_TYPES = (int, bool, type(None))
+
+
+def canonical_content(event: AuditEvent) -> bytes:
+    occurred = event.occurred_at.astimezone(UTC).replace(tzinfo=None).isoformat(
+        timespec="microseconds"
+    )
+    body = {
+        "seq": event.seq,
+        "occurred_at": occurred,
+        "actor_type": event.actor_type,
+        "actor_id": event.actor_id,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "details": event.details or {},
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def event_hash(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical_content(event)).hexdigest()
+
+
+def _check_details(details: dict) -> None:
+    for key, value in details.items():
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if not isinstance(item, _ALLOWED_DETAIL_TYPES + (str,)):
+                raise TypeError(f"audit detail {key!r} has an unsupported value type")
+            if isinstance(item, str) and (len(item) > 64 or not item.replace("_", "").replace(
+                ".", ""
+            ).replace("-", "").isalnum()):
+                # Codes and field names only: free text could be personal data.
+                raise ValueError(f"audit detail {key!r} must be a code or field name")
+
+
+def _lock_head() -> AuditChainHead:
+    stmt = select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
+    head = db.session.execute(stmt).scalar_one_or_none()
+    if head is None:
+        head = AuditChainHead(id=1, seq=0, hash=GENESIS_HASH)
+        db.session.add(head)
+    return head
+
+
+def record_event(
+    action: str,
+    *,
+    actor_type: str,
+    actor_id: int | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    details: dict | None = None,
+    occurred_at: datetime | None = None,
+) -> AuditEvent:
+    """Append one event to the chain inside the caller's transaction."""
+    details = details or {}
+    _check_details(details)
+    head = _lock_head()
+    event = AuditEvent(
+        seq=head.seq + 1,
+        occurred_at=occurred_at or utcnow(),
+        actor_type=actor_type,
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        details=details,
+        prev_hash=head.hash,
+    )
+    event.hash = event_hash(head.hash, event)
+    head.seq, head.hash = event.seq, event.hash
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+@dataclass
+class ChainReport:
+    checked: int
+    broken_seq: int | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_seq is None
+
+
+def verify_chain(batch_size: int = 5000) -> ChainReport:
+    """Walk the chain in order; name the first event whose link or content does not hold."""
+    prev_hash, expected_seq, checked = GENESIS_HASH, 1, 0
+    last_seq = 0
+    while True:
+        stmt = (
+            select(AuditEvent)
+            .where(AuditEvent.seq > last_seq)
+            .order_by(AuditEvent.seq)
+            .limit(batch_size)
+        )
+        events = db.session.execute(stmt).scalars().all()
+        if not events:
+            break
+        for event in events:
+            if event.seq != expected_seq:
+                return ChainReport(checked, expected_seq, "missing event")
+            if event.prev_hash != prev_hash:
+                return ChainReport(checked, event.seq, "link to previous event broken")
+            if event_hash(prev_hash, event) != event.hash:
+                return ChainReport(checked, event.seq, "content does not match its hash")
+            prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+        last_seq = events[-1].seq
+        db.session.expunge_all()
+    head = db.session.get(AuditChainHead, 1)
+    if head is not None and (head.seq != expected_seq - 1 or head.hash != prev_hash):
+        return ChainReport(checked, head.seq, "chain head does not match the last event")
+    return ChainReport(checked)

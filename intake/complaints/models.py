@@ -1,0 +1,234 @@
+"""A complaint and everything filed with it."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import JSON
+
+from intake.database import UTCDateTime, utcnow
+from intake.extensions import db
+from intake.reference.categories import (
+    AGENCIES,
+    ALLEGATIONS,
+    CHANNELS,
+    CONTACT_METHODS,
+    CUSTODY_ANSWERS,
+    FILER_RELATIONSHIPS,
+    LANGUAGES,
+    PLACE_KINDS,
+    PRIOR_COMPLAINT_BODIES,
+    PROGRAM_CONTEXTS,
+    check_in,
+)
+
+from .status import STATUSES
+
+NARRATIVE_MAX_CHARS = 10_000
+
+
+class Complaint(db.Model):
+    __tablename__ = "complaints"
+    __table_args__ = (
+        CheckConstraint(check_in("status", STATUSES), name="status_known"),
+        CheckConstraint(check_in("channel", CHANNELS), name="channel_known"),
+        CheckConstraint(check_in("language", LANGUAGES), name="language_known"),
+        CheckConstraint(
+            check_in("filer_relationship", FILER_RELATIONSHIPS), name="relationship_known"
+        ),
+        CheckConstraint(
+            f"place_kind IS NULL OR {check_in('place_kind', PLACE_KINDS)}", name="place_known"
+        ),
+        CheckConstraint(
+            "(incident_date IS NULL) = (incident_date_precision IS NULL)"
+            " AND (incident_date_precision IS NULL OR incident_date_precision IN ('day', 'month'))",
+            name="incident_date_precision",
+        ),
+        CheckConstraint(
+            f"length(narrative) BETWEEN 1 AND {NARRATIVE_MAX_CHARS}", name="narrative_length"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_number: Mapped[str] = mapped_column(String(16), unique=True)
+    access_code_hash: Mapped[str] = mapped_column(String(64))
+    # Hash of the draft this complaint was filed from: a second submit of the same draft
+    # hits this unique constraint instead of creating a second complaint.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(32), default="received", index=True)
+    channel: Mapped[str] = mapped_column(String(8), default="web")
+    language: Mapped[str] = mapped_column(String(2))
+    filer_relationship: Mapped[str] = mapped_column(String(16))
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    incident_date: Mapped[date | None] = mapped_column(Date)
+    incident_date_precision: Mapped[str | None] = mapped_column(String(5))
+    incident_state: Mapped[str | None] = mapped_column(ForeignKey("states.code"), index=True)
+    incident_county_fips: Mapped[str | None] = mapped_column(
+        ForeignKey("counties.fips"), index=True
+    )
+    incident_city: Mapped[str | None] = mapped_column(String(120))
+    place_kind: Mapped[str | None] = mapped_column(String(16))
+    place_other: Mapped[str | None] = mapped_column(String(200))
+    local_agency_name: Mapped[str | None] = mapped_column(String(200))
+    other_agency_name: Mapped[str | None] = mapped_column(String(200))
+    program_other: Mapped[str | None] = mapped_column(String(200))
+    officers: Mapped[str | None] = mapped_column(Text)
+    witnesses: Mapped[str | None] = mapped_column(Text)
+
+    narrative: Mapped[str] = mapped_column(Text)
+    desired_outcome: Mapped[str | None] = mapped_column(Text)
+    privacy_consent: Mapped[bool] = mapped_column(Boolean)
+    accommodation_disability: Mapped[str | None] = mapped_column(Text)
+    accommodation_language: Mapped[str | None] = mapped_column(Text)
+
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    people: Mapped[list["Person"]] = relationship(
+        back_populates="complaint", cascade="all, delete-orphan", order_by="Person.role"
+    )
+    allegations: Mapped[list["Allegation"]] = relationship(
+        back_populates="complaint", cascade="all, delete-orphan", order_by="Allegation.id"
+    )
+    agencies: Mapped[list["ComplaintAgency"]] = relationship(cascade="all, delete-orphan")
+    program_contexts: Mapped[list["ComplaintProgramContext"]] = relationship(
+        cascade="all, delete-orphan"
+    )
+    prior_complaints: Mapped[list["PriorComplaint"]] = relationship(
+        cascade="all, delete-orphan", order_by="PriorComplaint.id"
+    )
+
+    def person(self, role: str) -> "Person | None":
+        return next((p for p in self.people if p.role == role), None)
+
+
+class Person(db.Model):
+    """The filer, and the affected person when someone else files for them."""
+
+    __tablename__ = "complaint_people"
+    __table_args__ = (
+        UniqueConstraint("complaint_id", "role"),
+        CheckConstraint("role IN ('filer', 'affected')", name="role_known"),
+        CheckConstraint(
+            f"contact_method IS NULL OR {check_in('contact_method', CONTACT_METHODS)}",
+            name="contact_method_known",
+        ),
+        CheckConstraint(
+            f"in_custody IS NULL OR {check_in('in_custody', CUSTODY_ANSWERS)}",
+            name="custody_known",
+        ),
+        CheckConstraint(
+            "a_number IS NULL OR (length(a_number) IN (9, 10) AND substr(a_number, 1, 1) = 'A')",
+            name="a_number_format",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str | None] = mapped_column(String(200))
+    organization: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    address_line1: Mapped[str | None] = mapped_column(String(200))
+    address_line2: Mapped[str | None] = mapped_column(String(200))
+    address_city: Mapped[str | None] = mapped_column(String(120))
+    address_state: Mapped[str | None] = mapped_column(String(2))
+    address_zip: Mapped[str | None] = mapped_column(String(10))
+    preferred_language: Mapped[str | None] = mapped_column(String(80))
+    contact_method: Mapped[str | None] = mapped_column(String(8))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    a_number: Mapped[str | None] = mapped_column(String(10), index=True)
+    country_of_birth: Mapped[str | None] = mapped_column(String(2))
+    interpreter_needed: Mapped[bool | None] = mapped_column(Boolean)
+    in_custody: Mapped[str | None] = mapped_column(String(8))
+    facility_name: Mapped[str | None] = mapped_column(String(200))
+    facility_city: Mapped[str | None] = mapped_column(String(120))
+    facility_state: Mapped[str | None] = mapped_column(String(2))
+    consent_attested: Mapped[bool | None] = mapped_column(Boolean)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="people")
+
+
+class Allegation(db.Model):
+    __tablename__ = "allegations"
+    __table_args__ = (
+        UniqueConstraint("complaint_id", "category"),
+        CheckConstraint(check_in("category", ALLEGATIONS), name="category_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaints.id", ondelete="CASCADE"), index=True
+    )
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    details: Mapped[str | None] = mapped_column(Text)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="allegations")
+
+
+class ComplaintAgency(db.Model):
+    __tablename__ = "complaint_agencies"
+    __table_args__ = (CheckConstraint(check_in("agency", AGENCIES), name="agency_known"),)
+
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaints.id", ondelete="CASCADE"), primary_key=True
+    )
+    agency: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
+
+
+class ComplaintProgramContext(db.Model):
+    __tablename__ = "complaint_program_contexts"
+    __table_args__ = (
+        CheckConstraint(check_in("context", PROGRAM_CONTEXTS), name="context_known"),
+    )
+
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaints.id", ondelete="CASCADE"), primary_key=True
+    )
+    context: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class PriorComplaint(db.Model):
+    """Where else the filer already complained, with that body's case number."""
+
+    __tablename__ = "prior_complaints"
+    __table_args__ = (
+        UniqueConstraint("complaint_id", "body"),
+        CheckConstraint(check_in("body", PRIOR_COMPLAINT_BODIES), name="body_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(String(20))
+    case_number: Mapped[str | None] = mapped_column(String(80))
+
+
+class Draft(db.Model):
+    """A complaint being filed: answers so far, kept on the server until it expires.
+
+    The filer's session cookie holds only a random token; its hash finds the row.
+    """
+
+    __tablename__ = "complaint_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    complaint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("complaints.id", ondelete="SET NULL"), unique=True
+    )
+    complaint: Mapped[Complaint | None] = relationship()

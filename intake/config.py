@@ -1,0 +1,60 @@
+"""Configuration from the environment, with safe defaults for the embedded database."""
+
+import os
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a configuration the app may start with."""
+
+
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - refused outside development and testing
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the config mapping; ``overrides`` (tests) win over the environment."""
+    env = os.environ
+    overrides = dict(overrides or {})
+    mode = overrides.get("INTAKE_ENV") or env.get("INTAKE_ENV", "development")
+    if mode not in {"development", "testing", "production"}:
+        raise ConfigError(f"INTAKE_ENV must be development, testing or production, not {mode!r}")
+    sqlite_path = Path(instance_path) / "intake.sqlite3"
+    config = {
+        "INTAKE_ENV": mode,
+        "SECRET_KEY": env.get("SECRET_KEY") or DEV_SECRET,
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{sqlite_path}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # Five attachments of 10 MB plus the form fields around them.
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 52 * 1024 * 1024)),
+        "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+        "ATTACHMENT_MAX_COUNT": 5,
+        "DRAFT_TTL_HOURS": int(env.get("DRAFT_TTL_HOURS", 72)),
+        # Status look-ups: this many failures from one address (or on one tracking number)
+        # inside the window, and further tries are refused until the window passes.
+        "LOOKUP_MAX_FAILURES": int(env.get("LOOKUP_MAX_FAILURES", 5)),
+        "LOOKUP_MAX_FAILURES_PER_TRACKING": int(env.get("LOOKUP_MAX_FAILURES_PER_TRACKING", 20)),
+        "LOOKUP_WINDOW_MINUTES": int(env.get("LOOKUP_WINDOW_MINUTES", 15)),
+        "SQLITE_BUSY_TIMEOUT_MS": int(env.get("SQLITE_BUSY_TIMEOUT_MS", 5000)),
+        "PROXY_FIX_HOPS": int(env.get("PROXY_FIX_HOPS", 0)),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "LANGUAGES": {"en": "English", "es": "Español"},
+        "WTF_CSRF_TIME_LIMIT": None,  # the draft expires; a token that dies mid-form loses work
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), mode == "production"),
+        "SESSION_COOKIE_NAME": "intake_session",
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+    }
+    config.update(overrides)
+    if mode == "production" and config["SECRET_KEY"] in {DEV_SECRET, "", None}:
+        raise ConfigError("SECRET_KEY must be set to a long random value in production")
+    if mode == "production" and len(str(config["SECRET_KEY"])) < 32:
+        raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+    return config

@@ -1,0 +1,1 @@
+"""Reference data: US states and counties, countries, and the complaint's categories."""

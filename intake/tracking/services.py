@@ -1,0 +1,70 @@
+"""Finding a complaint by tracking number and access code, with rate limiting."""
+
+import hashlib
+import hmac
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from intake.complaints import identifiers
+from intake.complaints.models import Complaint
+from intake.database import utcnow
+from intake.extensions import db
+
+from .models import LookupFailure, Message
+
+# Compared against when the tracking number is unknown, so both failures cost the same.
+_DUMMY_HASH = "0" * 64
+
+
+def _keyed(kind: str, value: str) -> str:
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def is_throttled(client_address: str, tracking_number: str) -> bool:
+    cfg = current_app.config
+    since = utcnow() - timedelta(minutes=cfg["LOOKUP_WINDOW_MINUTES"])
+    client_failures = db.session.execute(
+        select(func.count()).select_from(LookupFailure).where(
+            LookupFailure.client_key == _keyed("client", client_address),
+            LookupFailure.failed_at >= since,
+        )
+    ).scalar_one()
+    if client_failures >= cfg["LOOKUP_MAX_FAILURES"]:
+        return True
+    tracking_failures = db.session.execute(
+        select(func.count()).select_from(LookupFailure).where(
+            LookupFailure.tracking_key == _keyed("tracking", tracking_number),
+            LookupFailure.failed_at >= since,
+        )
+    ).scalar_one()
+    return tracking_failures >= cfg["LOOKUP_MAX_FAILURES_PER_TRACKING"]
+
+
+def find_complaint(tracking_number: str, access_code: str) -> Complaint | None:
+    complaint = db.session.execute(
+        select(Complaint).where(Complaint.tracking_number == tracking_number)
+    ).scalar_one_or_none()
+    stored = complaint.access_code_hash if complaint else _DUMMY_HASH
+    matches = identifiers.access_code_matches(tracking_number, access_code, stored)
+    return complaint if complaint is not None and matches else None
+
+
+def record_failure(client_address: str, tracking_number: str) -> None:
+    window = timedelta(minutes=current_app.config["LOOKUP_WINDOW_MINUTES"])
+    # Old failures are no use to the limiter; keep the table small.
+    db.session.execute(delete(LookupFailure).where(LookupFailure.failed_at < utcnow() - 2 * window))
+    db.session.add(
+        LookupFailure(
+            client_key=_keyed("client", client_address),
+            tracking_key=_keyed("tracking", tracking_number),
+        )
+    )
+    db.session.flush()
+
+
+def messages_for(complaint_id: int) -> list[Message]:
+    stmt = select(Message).where(Message.complaint_id == complaint_id).order_by(Message.created_at)
+    return list(db.session.execute(stmt).scalars())
