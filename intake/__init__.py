@@ -58,6 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     from . import i18n, pages
     from .audit.cli import bp as audit_cli
     from .complaints.views import bp as complaints
+
     try:
         from .demo.cli import bp as demo_cli
     except ImportError:  # TEMP until demo lands

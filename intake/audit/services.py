@@ -17,8 +17,8 @@ _ALLOWED_DETAIL_TYPES = (int, bool, type(None))
 
 
 def canonical_content(event: AuditEvent) -> bytes:
-    occurred = event.occurred_at.astimezone(UTC).replace(tzinfo=None).isoformat(
-        timespec="microseconds"
+    occurred = (
+        event.occurred_at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
     )
     body = {
         "seq": event.seq,
@@ -43,9 +43,10 @@ def _check_details(details: dict) -> None:
         for item in items:
             if not isinstance(item, _ALLOWED_DETAIL_TYPES + (str,)):
                 raise TypeError(f"audit detail {key!r} has an unsupported value type")
-            if isinstance(item, str) and (len(item) > 64 or not item.replace("_", "").replace(
-                ".", ""
-            ).replace("-", "").isalnum()):
+            if isinstance(item, str) and (
+                len(item) > 64
+                or not item.replace("_", "").replace(".", "").replace("-", "").isalnum()
+            ):
                 # Codes and field names only: free text could be personal data.
                 raise ValueError(f"audit detail {key!r} must be a code or field name")
 

@@ -55,9 +55,13 @@ def current_token() -> str | None:
 
 def start_draft() -> Draft:
     """A new draft for this browser; expired drafts are swept on the way."""
-    db.session.execute(delete(Draft).where(Draft.expires_at < utcnow(), Draft.complaint_id.is_(None)))
+    db.session.execute(
+        delete(Draft).where(Draft.expires_at < utcnow(), Draft.complaint_id.is_(None))
+    )
     token = identifiers.new_draft_token()
-    draft = Draft(token_hash=identifiers.token_hash(token), answers={}, expires_at=utcnow() + _ttl())
+    draft = Draft(
+        token_hash=identifiers.token_hash(token), answers={}, expires_at=utcnow() + _ttl()
+    )
     db.session.add(draft)
     session[SESSION_KEY] = token
     return draft
@@ -68,9 +72,7 @@ def forget_draft() -> None:
 
 
 def save_step(draft: Draft, step: str, formdata: MultiDict) -> None:
-    stored = {
-        key: formdata.getlist(key) for key in formdata if key not in _NOT_ANSWERS
-    }
+    stored = {key: formdata.getlist(key) for key in formdata if key not in _NOT_ANSWERS}
     # JSON columns notice only a new object, not a change inside one.
     draft.answers = {**(draft.answers or {}), step: stored}
     draft.expires_at = utcnow() + _ttl()

@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, StringField, widgets
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import Length, Optional, ValidationError
 
 MONTH_CHOICES = [
@@ -24,6 +24,20 @@ MONTH_CHOICES = [
 ]
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+
+
+class ListSelectField(SelectField):
+    """A select whose refusal of an unknown value is said in the filer's words."""
+
+    def pre_validate(self, form):
+        if self.data not in (None, "") and self.data not in {v for v, *_ in self.iter_choices()}:
+            raise ValidationError(_l("Choose one of the options in the list."))
+
+
+class ChoiceRadioField(RadioField):
+    def pre_validate(self, form):
+        if self.data is not None and self.data not in {v for v, *_ in self.iter_choices()}:
+            raise ValidationError(_l("Choose one of the options shown."))
 
 
 class MultiCheckboxField(SelectMultipleField):

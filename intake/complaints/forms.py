@@ -5,8 +5,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     MultipleFileField,
-    RadioField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -29,6 +27,8 @@ from intake.reference.categories import (
 from .fields import (
     MONTH_CHOICES,
     YES_NO,
+    ChoiceRadioField,
+    ListSelectField,
     MultiCheckboxField,
     compose_date,
     strip,
@@ -75,7 +75,7 @@ class StepForm(FlaskForm):
 
 
 class FilerForm(StepForm):
-    relationship = RadioField(
+    relationship = ChoiceRadioField(
         _l("Who is filing this complaint?"),
         choices=_choices(FILER_RELATIONSHIPS),
         validators=[InputRequired(message=_l("Tell us who is filing this complaint."))],
@@ -94,8 +94,10 @@ class FilerForm(StepForm):
         validators=[
             Optional(),
             Length(max=254, message=_l("Use %(max)d characters or fewer.", max=254)),
-            Email(message=_l("Enter an email address like name@example.com."),
-                  check_deliverability=False),
+            Email(
+                message=_l("Enter an email address like name@example.com."),
+                check_deliverability=False,
+            ),
         ],
         filters=[strip],
     )
@@ -105,23 +107,31 @@ class FilerForm(StepForm):
     address_line1 = text(_l("Street address"))
     address_line2 = text(_l("Apartment, suite, unit (optional)"))
     address_city = text(_l("City"), 120)
-    address_state = SelectField(_l("State"), validators=[Optional()])
+    address_state = ListSelectField(_l("State"), validators=[Optional()])
     address_zip = StringField(
         _l("ZIP code"), validators=[Optional(), validate_zip], filters=[strip]
     )
-    preferred_language = SelectField(
+    preferred_language = ListSelectField(
         _l("Language we should write to you in"),
         choices=[("", SELECT_BLANK), *_choices(LANGUAGES)],
         validators=[Optional()],
     )
-    contact_method = RadioField(
+    contact_method = ChoiceRadioField(
         _l("How should we contact you?"),
         choices=_choices(CONTACT_METHODS),
         validators=[Optional()],
     )
 
-    IDENTIFYING = ("name", "organization", "email", "phone", "address_line1", "address_line2",
-                   "address_city", "address_zip")
+    IDENTIFYING = (
+        "name",
+        "organization",
+        "email",
+        "phone",
+        "address_line1",
+        "address_line2",
+        "address_city",
+        "address_zip",
+    )
 
     def prepare(self):
         self.address_state.choices = lookups.state_choices(SELECT_BLANK)
@@ -152,7 +162,7 @@ class FilerForm(StepForm):
 
 class AffectedPersonForm(StepForm):
     name = text(_l("Their full name"))
-    dob_month = SelectField(_l("Month"), choices=MONTH_CHOICES, validators=[Optional()])
+    dob_month = ListSelectField(_l("Month"), choices=MONTH_CHOICES, validators=[Optional()])
     dob_day = StringField(_l("Day"), filters=[strip])
     dob_year = StringField(_l("Year"), filters=[strip])
     a_number = StringField(
@@ -161,19 +171,19 @@ class AffectedPersonForm(StepForm):
         validators=[Optional(), validate_a_number],
         filters=[strip],
     )
-    country_of_birth = SelectField(_l("Country of birth"), validators=[Optional()])
+    country_of_birth = ListSelectField(_l("Country of birth"), validators=[Optional()])
     preferred_language = text(_l("Language they speak best"), 80)
-    interpreter_needed = RadioField(
+    interpreter_needed = ChoiceRadioField(
         _l("Do they need an interpreter?"), choices=YES_NO, validators=[Optional()]
     )
-    in_custody = RadioField(
+    in_custody = ChoiceRadioField(
         _l("Are they in custody now?"),
         choices=_choices(CUSTODY_ANSWERS),
         validators=[Optional()],
     )
     facility_name = text(_l("Name of the jail or detention facility"))
     facility_city = text(_l("City of the facility"), 120)
-    facility_state = SelectField(_l("State of the facility"), validators=[Optional()])
+    facility_state = ListSelectField(_l("State of the facility"), validators=[Optional()])
     consent_attested = BooleanField(
         _l("The person affected agrees to my filing this complaint for them")
     )
@@ -196,17 +206,17 @@ class AffectedPersonForm(StepForm):
 
 
 class IncidentForm(StepForm):
-    incident_month = SelectField(_l("Month"), choices=MONTH_CHOICES, validators=[Optional()])
+    incident_month = ListSelectField(_l("Month"), choices=MONTH_CHOICES, validators=[Optional()])
     incident_day = StringField(_l("Day (if you know it)"), filters=[strip])
     incident_year = StringField(_l("Year"), filters=[strip])
-    incident_state = SelectField(_l("State"), validators=[Optional()])
-    incident_county = SelectField(
+    incident_state = ListSelectField(_l("State"), validators=[Optional()])
+    incident_county = ListSelectField(
         _l("County"),
         description=_l("If the list is empty, choose the state and press “Update county list”."),
         validators=[Optional()],
     )
     incident_city = text(_l("City or town"), 120)
-    place_kind = RadioField(
+    place_kind = ChoiceRadioField(
         _l("Where did it happen?"), choices=_choices(PLACE_KINDS), validators=[Optional()]
     )
     place_other = text(_l("Describe the place"))
@@ -333,7 +343,7 @@ class StoryForm(StepForm):
 
 
 class ConsentForm(StepForm):
-    privacy_consent = RadioField(
+    privacy_consent = ChoiceRadioField(
         _l("May we share the affected person's identity with the agency involved?"),
         choices=[
             ("yes", _l("Yes, you may share it if needed to look into the complaint")),

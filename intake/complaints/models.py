@@ -189,9 +189,7 @@ class ComplaintAgency(db.Model):
 
 class ComplaintProgramContext(db.Model):
     __tablename__ = "complaint_program_contexts"
-    __table_args__ = (
-        CheckConstraint(check_in("context", PROGRAM_CONTEXTS), name="context_known"),
-    )
+    __table_args__ = (CheckConstraint(check_in("context", PROGRAM_CONTEXTS), name="context_known"),)
 
     complaint_id: Mapped[int] = mapped_column(
         ForeignKey("complaints.id", ondelete="CASCADE"), primary_key=True

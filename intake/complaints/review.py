@@ -10,7 +10,14 @@ from intake.reference.categories import ALLEGATIONS, PRIOR_COMPLAINT_BODIES
 from .drafts import STEP_TITLES, DraftCheck
 
 # Parts of a date typed in three boxes; the review shows the composed date instead.
-_DATE_PARTS = {"dob_month", "dob_day", "dob_year", "incident_month", "incident_day", "incident_year"}
+_DATE_PARTS = {
+    "dob_month",
+    "dob_day",
+    "dob_year",
+    "incident_month",
+    "incident_day",
+    "incident_year",
+}
 _PRIOR_CASES = {f"prior_{body}_case" for body in PRIOR_COMPLAINT_BODIES}
 
 
@@ -35,8 +42,18 @@ def display_value(field) -> str | None:
 
 def _hidden_fields(step: str, context: dict, answers: dict) -> set[str]:
     if step == "filer" and answers.get("anonymous"):
-        return {"name", "organization", "email", "phone", "address_line1", "address_line2",
-                "address_city", "address_state", "address_zip", "contact_method"}
+        return {
+            "name",
+            "organization",
+            "email",
+            "phone",
+            "address_line1",
+            "address_line2",
+            "address_city",
+            "address_state",
+            "address_zip",
+            "contact_method",
+        }
     if step == "affected" and context.get("relationship") == "self":
         return {"name", "consent_attested"}
     return set()
@@ -71,13 +88,19 @@ def review_sections(check: DraftCheck, context: dict, draft) -> list[dict]:
                 if name == "prior_bodies" and field.data:
                     value = "; ".join(
                         f"{PRIOR_COMPLAINT_BODIES[b]}"
-                        + (f" ({form[f'prior_{b}_case'].data})" if form[f"prior_{b}_case"].data else "")
+                        + (
+                            f" ({form[f'prior_{b}_case'].data})"
+                            if form[f"prior_{b}_case"].data
+                            else ""
+                        )
                         for b in field.data
                         if b in PRIOR_COMPLAINT_BODIES
                     )
                 rows.append((str(field.label.text), value))
         if step == "affected":
-            rows.insert(1, (_("Date of birth"), _date_text(getattr(form, "date_of_birth", None), "day")))
+            rows.insert(
+                1, (_("Date of birth"), _date_text(getattr(form, "date_of_birth", None), "day"))
+            )
         if step == "incident":
             rows.insert(
                 0,

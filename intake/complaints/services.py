@@ -135,7 +135,9 @@ def submit_draft(draft: Draft, draft_token: str, check: DraftCheck, language: st
     complaint = build_complaint(check, language)
     complaint.tracking_number = _unused_tracking_number()
     access_code = identifiers.access_code_for(current_app.config["SECRET_KEY"], draft_token)
-    complaint.access_code_hash = identifiers.access_code_hash(complaint.tracking_number, access_code)
+    complaint.access_code_hash = identifiers.access_code_hash(
+        complaint.tracking_number, access_code
+    )
     complaint.submission_key = draft.token_hash
     db.session.add(complaint)
     db.session.flush()

@@ -4,7 +4,7 @@ import logging
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from intake.documents import services as documents
 from intake.extensions import db
@@ -14,6 +14,7 @@ from .review import review_sections
 
 bp = Blueprint("complaints", __name__, url_prefix="/file")
 log = logging.getLogger(__name__)
+
 
 def _render_step(step, form, draft, status=200, upload_errors=()):
     return (
@@ -69,7 +70,11 @@ def step(step: str):
     if action == "back":
         previous = drafts.previous_step(step)
         return redirect(url_for(".step", step=previous) if previous else url_for("pages.home"))
-    if action == "refresh" or action.startswith("remove:") or (action == "upload" and not upload_errors):
+    if (
+        action == "refresh"
+        or action.startswith("remove:")
+        or (action == "upload" and not upload_errors)
+    ):
         return redirect(url_for(".step", step=step, **_keep_return()))
     if not form.validate() or upload_errors:
         return _render_step(step, form, draft, upload_errors=upload_errors)
@@ -101,6 +106,17 @@ def review():
 
 @bp.route("/submit", methods=["POST"])
 def submit():
+    try:
+        return _submit()
+    except SQLAlchemyError as error:
+        # Locked or unreachable database: nothing was committed, the draft is intact, and
+        # the filer must not see a confirmation. They can simply press "Try again".
+        db.session.rollback()
+        log.error("complaint submission failed: %s", type(error).__name__)
+        return render_template("complaints/submit_failed.html"), 503
+
+
+def _submit():
     draft = drafts.current_draft()
     token = drafts.current_token()
     if draft is None or token is None:
@@ -111,20 +127,15 @@ def submit():
     check = drafts.check_draft(draft)
     if not check.complete:
         return redirect(url_for(".step", step="review"))
-    language = str(get_locale() or "en")
     submission_key = draft.token_hash
     try:
-        services.submit_draft(draft, token, check, language)
+        services.submit_draft(draft, token, check, str(get_locale() or "en"))
         db.session.commit()
     except IntegrityError:
-        # Two submits of one draft raced: the other one committed the complaint.
+        # Two submits of one draft raced and the other one committed the complaint.
         db.session.rollback()
         if services.complaint_for_submission_key(submission_key) is None:
             raise
-    except (OperationalError, SQLAlchemyError) as error:
-        db.session.rollback()
-        log.error("complaint submission failed: %s", type(error).__name__)
-        return render_template("complaints/submit_failed.html"), 503
     return redirect(url_for(".confirmation"))
 
 

@@ -32,7 +32,11 @@ def add_to_draft(draft_id: int, files: list[FileStorage]) -> list[str]:
         name = safe_filename(upload.filename)
         if count >= max_count:
             errors.append(
-                _("%(name)s was not added: you can add up to %(max)d files.", name=name, max=max_count)
+                _(
+                    "%(name)s was not added: you can add up to %(max)d files.",
+                    name=name,
+                    max=max_count,
+                )
             )
             continue
         data = upload.stream.read(max_bytes + 1)
@@ -44,9 +48,7 @@ def add_to_draft(draft_id: int, files: list[FileStorage]) -> list[str]:
             continue
         content_type = detect_type(data)
         if content_type is None:
-            errors.append(
-                _("%(name)s is not a PDF, JPEG, PNG or plain text file.", name=name)
-            )
+            errors.append(_("%(name)s is not a PDF, JPEG, PNG or plain text file.", name=name))
             continue
         db.session.add(
             Attachment(

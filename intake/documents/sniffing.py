@@ -33,9 +33,7 @@ def _is_plain_text(data: bytes) -> bool:
             return False
         text = sample[: exc.start].decode("utf-8")
     allowed_controls = {"\n", "\r", "\t", "\f"}
-    return not any(
-        unicodedata.category(ch) == "Cc" and ch not in allowed_controls for ch in text
-    )
+    return not any(unicodedata.category(ch) == "Cc" and ch not in allowed_controls for ch in text)
 
 
 def safe_filename(name: str | None) -> str:

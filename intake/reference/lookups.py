@@ -21,9 +21,9 @@ def _states() -> tuple[tuple[str, str], ...]:
 @cache
 def _counties(state_code: str) -> tuple[tuple[str, str], ...]:
     rows = db.session.execute(
-        select(County.fips, County.name).where(County.state_code == state_code).order_by(
-            County.name
-        )
+        select(County.fips, County.name)
+        .where(County.state_code == state_code)
+        .order_by(County.name)
     )
     return tuple((fips, name) for fips, name in rows)
 

@@ -27,7 +27,9 @@ def is_throttled(client_address: str, tracking_number: str) -> bool:
     cfg = current_app.config
     since = utcnow() - timedelta(minutes=cfg["LOOKUP_WINDOW_MINUTES"])
     client_failures = db.session.execute(
-        select(func.count()).select_from(LookupFailure).where(
+        select(func.count())
+        .select_from(LookupFailure)
+        .where(
             LookupFailure.client_key == _keyed("client", client_address),
             LookupFailure.failed_at >= since,
         )
@@ -35,7 +37,9 @@ def is_throttled(client_address: str, tracking_number: str) -> bool:
     if client_failures >= cfg["LOOKUP_MAX_FAILURES"]:
         return True
     tracking_failures = db.session.execute(
-        select(func.count()).select_from(LookupFailure).where(
+        select(func.count())
+        .select_from(LookupFailure)
+        .where(
             LookupFailure.tracking_key == _keyed("tracking", tracking_number),
             LookupFailure.failed_at >= since,
         )
