@@ -35,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     with app.app_context():
-        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        configure_engine(db.engine, app.config["DB_LOCK_TIMEOUT_MS"])
 
     _import_models()
     _register_blueprints(app)

@@ -40,7 +40,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "LOOKUP_MAX_FAILURES": int(env.get("LOOKUP_MAX_FAILURES", 5)),
         "LOOKUP_MAX_FAILURES_PER_TRACKING": int(env.get("LOOKUP_MAX_FAILURES_PER_TRACKING", 20)),
         "LOOKUP_WINDOW_MINUTES": int(env.get("LOOKUP_WINDOW_MINUTES", 15)),
-        "SQLITE_BUSY_TIMEOUT_MS": int(env.get("SQLITE_BUSY_TIMEOUT_MS", 5000)),
+        # How long a request waits for a lock before failing with a clear "try again" page
+        # (SQLite's busy timeout; PostgreSQL's lock_timeout).
+        "DB_LOCK_TIMEOUT_MS": int(env.get("DB_LOCK_TIMEOUT_MS", 5000)),
         "PROXY_FIX_HOPS": int(env.get("PROXY_FIX_HOPS", 0)),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
@@ -53,6 +55,13 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
     }
     config.update(overrides)
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args.setdefault("options", f"-c lock_timeout={int(config['DB_LOCK_TIMEOUT_MS'])}")
+        options["connect_args"] = connect_args
+        options.setdefault("pool_pre_ping", True)
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if mode == "production" and config["SECRET_KEY"] in {DEV_SECRET, "", None}:
         raise ConfigError("SECRET_KEY must be set to a long random value in production")
     if mode == "production" and len(str(config["SECRET_KEY"])) < 32:

@@ -34,7 +34,7 @@ def _test_config(url: str, **extra) -> dict:
         "INTAKE_ENV": "testing",
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "SQLALCHEMY_DATABASE_URI": url,
-        "SQLITE_BUSY_TIMEOUT_MS": 200,
+        "DB_LOCK_TIMEOUT_MS": 300,
         **extra,
     }
 

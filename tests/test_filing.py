@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 
 from intake.audit.models import AuditEvent
 from intake.complaints.models import Complaint, Draft
-from intake.documents.models import Attachment
 from intake.extensions import db
 from tests.conftest import csrf_token
 from tests.filing import (
@@ -129,9 +128,11 @@ def test_bad_input_is_explained_next_to_the_field_and_nothing_is_lost(
     assert response.status_code == 200
     assert 'id="error-summary"' in html
     assert any(message in m for m in error_messages(html)), error_messages(html)
-    assert 'aria-invalid="true"' in html or 'usa-form-group--error' in html
+    assert 'aria-invalid="true"' in html or "usa-form-group--error" in html
     # What was typed comes back, valid or not.
-    typed = {k: v for k, v in bad.items() if k != "incident_county"}  # a select keeps no stray value
+    typed = {
+        k: v for k, v in bad.items() if k != "incident_county"
+    }  # a select keeps no stray value
     for value in (v for v in typed.values() if isinstance(v, str) and 2 < len(v) < 200):
         assert value in html
     # The review refuses to submit, and nothing was stored as a complaint.
@@ -191,3 +192,29 @@ def test_drafts_live_on_the_server_not_in_the_cookie(app, client):
     with app.app_context():
         draft = db.session.execute(select(Draft)).scalar_one()
         assert draft.answers["filer"]["email"] == ["rosa.canary@example.org"]
+
+
+def test_two_simultaneous_submits_of_one_draft_create_one_complaint(app, client, live_server):
+    import threading
+
+    import httpx
+
+    fill_all_steps(client)
+    token = csrf_token(client, "/status/")
+    cookie = client.get_cookie("intake_session").value
+    results = []
+    barrier = threading.Barrier(2)
+
+    def post():
+        with httpx.Client(base_url=live_server, cookies={"intake_session": cookie}) as http:
+            barrier.wait()
+            results.append(http.post("/file/submit", data={"csrf_token": token}))
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert [r.status_code for r in results] == [302, 302]
+    assert {r.headers["Location"] for r in results} == {"/file/confirmation"}
+    assert count(app, Complaint) == 1
