@@ -88,4 +88,6 @@ def error_messages(html: str) -> list[str]:
     """The texts of the messages shown next to fields (screen-reader prefixes removed)."""
     html = re.sub(r'<span class="usa-sr-only">[^<]*</span>', "", html)
     found = re.findall(r'class="usa-error-message"[^>]*>(.*?)</span>', html, re.S)
-    return [" ".join(re.sub(r"<[^>]+>", " ", chunk).replace("&#39;", "'").split()) for chunk in found]
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", chunk).replace("&#39;", "'").split()) for chunk in found
+    ]

@@ -122,7 +122,9 @@ ZIP_RE = re.compile(r"^\d{5}(-?\d{4})?$")
 
 def validate_zip(form, field):
     if field.data and not ZIP_RE.match(field.data):
-        raise ValidationError(_l("Enter a ZIP code of 5 digits, like 78040."))
+        raise ValidationError(
+            _l("Enter a ZIP code of 5 digits, like 78040, or 9 digits, like 78040-1234.")
+        )
 
 
 def compose_date(month: str | None, day: str | None, year: str | None, *, day_required: bool):
@@ -148,7 +150,7 @@ def compose_date(month: str | None, day: str | None, year: str | None, *, day_re
     except ValueError:
         raise ValidationError(_l("Enter a real date.")) from None
     if value.year < 1900:
-        raise ValidationError(_l("Enter a year after 1900."))
+        raise ValidationError(_l("Enter a year of 1900 or later."))
     if value > date.today():
         raise ValidationError(_l("The date cannot be in the future."))
     return value, ("day" if day else "month")

@@ -190,9 +190,18 @@ class AffectedPersonForm(StepForm):
 
     date_of_birth = None  # set by validation
 
+    SELF_LABELS = {
+        "preferred_language": _l("Language you speak best"),
+        "interpreter_needed": _l("Do you need an interpreter?"),
+        "in_custody": _l("Are you in custody now?"),
+    }
+
     def prepare(self):
         self.country_of_birth.choices = lookups.country_choices(SELECT_BLANK)
         self.facility_state.choices = lookups.state_choices(SELECT_BLANK)
+        if self.context.get("relationship") == "self":
+            for name, label in self.SELF_LABELS.items():
+                self[name].label.text = label
 
     def validate_dob_year(self, field):
         self.date_of_birth, _ = compose_date(

@@ -1,6 +1,7 @@
 """What the review page shows: every answer, in words, grouped by step."""
 
-from flask_babel import format_date
+from babel.dates import format_skeleton
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField
 
@@ -63,7 +64,8 @@ def _date_text(value, precision) -> str | None:
     if value is None:
         return None
     if precision == "month":
-        return format_date(value, "MMMM y")
+        # A locale's own month-and-year pattern: "June 2025", "junio de 2025".
+        return format_skeleton("yMMMM", value, locale=get_locale())
     return format_date(value, "long")
 
 

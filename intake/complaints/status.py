@@ -21,10 +21,8 @@ STATUSES = {
 PUBLIC_STATUS_EXPLANATIONS = {
     "received": _l("We have your complaint. Nobody has reviewed it yet."),
     "triage": _l("A member of our intake staff is reviewing your complaint."),
-    "awaiting_information": _l(
-        "We asked you for more information. Please read our message below and answer it."
-    ),
-    "oig_review": _l("A member of our intake staff is reviewing your complaint."),
+    "awaiting_information": _l("We asked you for more information. Please read our message below."),
+    "oig_review": _l("Your complaint is being reviewed."),
     "component_referral": _l(
         "We asked the agency involved to look into the facts. We will review what it finds."
     ),

@@ -15,7 +15,7 @@ class StatusLookupForm(FlaskForm):
     )
     access_code = StringField(
         _l("Access code"),
-        description=_l("The 16-character code you were given when you filed."),
+        description=_l("The code you were given when you filed, like ABCD-EFGH-JKMN-PQRS."),
         validators=[DataRequired(message=_l("Enter your access code."))],
         filters=[strip],
     )
