@@ -221,7 +221,7 @@ class IncidentForm(StepForm):
     incident_state = ListSelectField(_l("State"), validators=[Optional()])
     incident_county = ListSelectField(
         _l("County"),
-        description=_l("If the list is empty, choose the state and press “Update county list”."),
+        description=_l("Choose the state first: the list shows that state's counties."),
         validators=[Optional()],
     )
     incident_city = text(_l("City or town"), 120)
