@@ -58,17 +58,12 @@ def _register_blueprints(app: Flask) -> None:
     from . import i18n, pages
     from .audit.cli import bp as audit_cli
     from .complaints.views import bp as complaints
-
-    try:
-        from .demo.cli import bp as demo_cli
-    except ImportError:  # TEMP until demo lands
-        demo_cli = None
+    from .demo.cli import bp as demo_cli
     from .reference.views import bp as reference
     from .tracking.views import bp as tracking
 
     for blueprint in (pages.bp, i18n.bp, complaints, tracking, reference, audit_cli, demo_cli):
-        if blueprint is not None:
-            app.register_blueprint(blueprint)
+        app.register_blueprint(blueprint)
 
 
 def _register_template_helpers(app: Flask) -> None:

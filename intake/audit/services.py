@@ -52,7 +52,13 @@ def _check_details(details: dict) -> None:
 
 
 def _lock_head() -> AuditChainHead:
-    stmt = select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
+    # populate_existing: a copy loaded earlier in this session must not hide a newer head.
+    stmt = (
+        select(AuditChainHead)
+        .where(AuditChainHead.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     head = db.session.execute(stmt).scalar_one_or_none()
     if head is None:
         head = AuditChainHead(id=1, seq=0, hash=GENESIS_HASH)

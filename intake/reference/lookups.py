@@ -53,7 +53,7 @@ def _counties_for_fips(fips: str):
 
 @cache
 def _state_fips() -> dict[str, str]:
-    return dict(db.session.execute(select(State.code, State.fips)).tuples())
+    return dict(db.session.execute(select(State.code, State.fips)).all())
 
 
 @cache
