@@ -8,7 +8,7 @@ export INTAKE_ENV ?= development
 .PHONY: run test bench lint install assets translations db demo clean
 
 run: install assets translations db
-	@$(FLASK) demo first-run-notes 2>/dev/null || true
+	@echo 'intake: http://127.0.0.1:'$${PORT:-5000}'/  (public filing form; Ctrl-C stops)'
 	$(FLASK) run --port $${PORT:-5000}
 
 test: install assets translations

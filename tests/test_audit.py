@@ -44,3 +44,28 @@ def test_events_refuse_free_text_details(app):
                 continue
             raise AssertionError(f"accepted {bad}")
         db.session.rollback()
+
+
+def test_first_events_written_at_once_all_land_in_one_chain(app):
+    """Simultaneous first filings on an empty chain: none refused, the chain still verifies."""
+    import threading
+
+    from tests.filing import file_complaint
+
+    errors = []
+
+    def file_one():
+        try:
+            file_complaint(app.test_client())
+        except AssertionError as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=file_one) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with app.app_context():
+        report = verify_chain()
+    assert report.ok and report.checked == 4

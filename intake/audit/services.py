@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from intake.database import utcnow
 from intake.extensions import db
@@ -61,8 +62,14 @@ def _lock_head() -> AuditChainHead:
     )
     head = db.session.execute(stmt).scalar_one_or_none()
     if head is None:
-        head = AuditChainHead(id=1, seq=0, hash=GENESIS_HASH)
-        db.session.add(head)
+        # First event ever (the migration seeds the row; a wiped table lands here). Another
+        # transaction may be creating it too: the loser's savepoint fails and it reads theirs.
+        try:
+            with db.session.begin_nested():
+                db.session.add(AuditChainHead(id=1, seq=0, hash=GENESIS_HASH))
+        except IntegrityError:
+            pass
+        head = db.session.execute(stmt).scalar_one()
     return head
 
 
