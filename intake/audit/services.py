@@ -52,7 +52,8 @@ def _check_details(details: dict) -> None:
                 raise ValueError(f"audit detail {key!r} must be a code or field name")
 
 
-def _lock_head() -> AuditChainHead:
+def lock_chain_head() -> AuditChainHead:
+    """The chain head, locked until the transaction ends: appends happen one at a time."""
     # populate_existing: a copy loaded earlier in this session must not hide a newer head.
     stmt = (
         select(AuditChainHead)
@@ -86,7 +87,7 @@ def record_event(
     """Append one event to the chain inside the caller's transaction."""
     details = details or {}
     _check_details(details)
-    head = _lock_head()
+    head = lock_chain_head()
     event = AuditEvent(
         seq=head.seq + 1,
         occurred_at=occurred_at or utcnow(),

@@ -9,6 +9,7 @@ from intake.reference import lookups
 from intake.reference.categories import ALLEGATIONS, PRIOR_COMPLAINT_BODIES
 
 from .drafts import STEP_TITLES, DraftCheck
+from .forms import FilerForm
 
 # Parts of a date typed in three boxes; the review shows the composed date instead.
 _DATE_PARTS = {
@@ -43,18 +44,7 @@ def display_value(field) -> str | None:
 
 def _hidden_fields(step: str, context: dict, answers: dict) -> set[str]:
     if step == "filer" and answers.get("anonymous"):
-        return {
-            "name",
-            "organization",
-            "email",
-            "phone",
-            "address_line1",
-            "address_line2",
-            "address_city",
-            "address_state",
-            "address_zip",
-            "contact_method",
-        }
+        return {*FilerForm.IDENTIFYING, "address_state", "contact_method"}
     if step == "affected" and context.get("relationship") == "self":
         return {"name", "consent_attested"}
     return set()

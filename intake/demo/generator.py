@@ -34,8 +34,8 @@ from itertools import accumulate
 
 from sqlalchemy import ARRAY, JSON, ColumnElement, String, Table, any_, insert, literal, select
 
-from intake.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
-from intake.audit.services import event_hash
+from intake.audit.models import AuditEvent
+from intake.audit.services import event_hash, lock_chain_head
 from intake.complaints import identifiers
 from intake.complaints.models import (
     NARRATIVE_MAX_CHARS,
@@ -2559,20 +2559,6 @@ def _unique_tracking_numbers(n: int) -> list[str]:
     return numbers
 
 
-def _lock_chain_head() -> AuditChainHead:
-    stmt = (
-        select(AuditChainHead)
-        .where(AuditChainHead.id == 1)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    head = db.session.execute(stmt).scalar_one_or_none()
-    if head is None:
-        head = AuditChainHead(id=1, seq=0, hash=GENESIS_HASH)
-        db.session.add(head)
-    return head
-
-
 def _insert_batch(gen: _Generator, n: int) -> None:
     items = [gen.complaint() for _ in range(n)]
     complaint_rows = []
@@ -2612,7 +2598,7 @@ def _insert_batch(gen: _Generator, n: int) -> None:
             _bulk_insert(model.__table__, rows)
 
     # One complaint.submitted event per complaint, appended under the chain-head lock.
-    head = _lock_chain_head()
+    head = lock_chain_head()
     seq, prev_hash = head.seq, head.hash
     occurred_at = datetime.now(UTC)
     events = []
