@@ -108,7 +108,8 @@ def review_sections(check: DraftCheck, context: dict, draft) -> list[dict]:
             {
                 "step": step,
                 "title": STEP_TITLES[step],
-                "rows": rows,
+                # Unanswered optional questions would bury the answers on a phone screen.
+                "rows": [(label, value) for label, value in rows if value],
                 "complete": step not in check.incomplete,
             }
         )
