@@ -21,7 +21,6 @@ bench: install assets translations
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check intake tests bench || true
 
 install: $(VENV)/.stamp-installed
 

@@ -32,7 +32,6 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         # Five attachments of 10 MB plus the form fields around them.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 52 * 1024 * 1024)),
-        "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
         "ATTACHMENT_MAX_COUNT": 5,
         "DRAFT_TTL_HOURS": int(env.get("DRAFT_TTL_HOURS", 72)),
         # Status look-ups: this many failures from one address (or on one tracking number)

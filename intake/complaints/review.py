@@ -5,7 +5,6 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField
 
-from intake.reference import lookups
 from intake.reference.categories import ALLEGATIONS, PRIOR_COMPLAINT_BODIES
 
 from .drafts import STEP_TITLES, DraftCheck
@@ -114,6 +113,3 @@ def review_sections(check: DraftCheck, context: dict, draft) -> list[dict]:
             }
         )
     return sections
-
-
-__all__ = ["review_sections", "lookups"]

@@ -9,7 +9,7 @@ from werkzeug.datastructures import FileStorage
 
 from intake.extensions import db
 
-from .models import Attachment
+from .models import MAX_ATTACHMENT_BYTES, Attachment
 from .sniffing import detect_type, safe_filename
 
 
@@ -21,7 +21,7 @@ def draft_attachments(draft_id: int) -> list[Attachment]:
 def add_to_draft(draft_id: int, files: list[FileStorage]) -> list[str]:
     """Store the acceptable files; return one message for each file refused, naming it."""
     max_count = current_app.config["ATTACHMENT_MAX_COUNT"]
-    max_bytes = current_app.config["ATTACHMENT_MAX_BYTES"]
+    max_bytes = MAX_ATTACHMENT_BYTES
     count = db.session.execute(
         select(func.count()).select_from(Attachment).where(Attachment.draft_id == draft_id)
     ).scalar_one()

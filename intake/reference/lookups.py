@@ -40,22 +40,6 @@ def county_choices(state_code: str | None, blank_label) -> list[tuple[str, str]]
     return [("", blank_label), *(_counties(state_code) if state_code else ())]
 
 
-def county_name(fips: str | None) -> str | None:
-    if not fips:
-        return None
-    return dict(_counties_for_fips(fips)).get(fips)
-
-
-def _counties_for_fips(fips: str):
-    code = next((c for c, _ in _states() if _state_fips().get(c) == fips[:2]), None)
-    return _counties(code) if code else ()
-
-
-@cache
-def _state_fips() -> dict[str, str]:
-    return dict(db.session.execute(select(State.code, State.fips)).all())
-
-
 @cache
 def _country_names(locale: str) -> tuple[tuple[str, str], ...]:
     translate = gettext.translation(
@@ -67,12 +51,3 @@ def _country_names(locale: str) -> tuple[tuple[str, str], ...]:
 
 def country_choices(blank_label) -> list[tuple[str, str]]:
     return [("", blank_label), *_country_names(str(get_locale() or "en"))]
-
-
-def country_name(code: str | None) -> str | None:
-    return dict(_country_names(str(get_locale() or "en"))).get(code) if code else None
-
-
-def clear_caches() -> None:
-    for fn in (_states, _counties, _state_fips):
-        fn.cache_clear()
