@@ -47,6 +47,22 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "LANGUAGES": {"en": "English", "es": "Español"},
         "WTF_CSRF_TIME_LIMIT": None,  # the draft expires; a token that dies mid-form loses work
+        "SIGNIN_WINDOW_MINUTES": int(env.get("SIGNIN_WINDOW_MINUTES", 15)),
+        "SIGNIN_MAX_FAILURES_PER_ACCOUNT": int(env.get("SIGNIN_MAX_FAILURES_PER_ACCOUNT", 5)),
+        "SIGNIN_MAX_FAILURES_PER_CLIENT": int(env.get("SIGNIN_MAX_FAILURES_PER_CLIENT", 20)),
+        "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES", 30)),
+        "TOTP_ISSUER": env.get("TOTP_ISSUER", "intake"),
+        # Target days in each status before a case counts as overdue.
+        "STATUS_TARGET_DAYS": {
+            "received": 3,
+            "triage": 14,
+            "awaiting_information": 30,
+            "oig_review": 30,
+            "component_referral": 90,
+            "investigation": 120,
+            "findings_review": 14,
+            "recommendations_issued": 60,
+        },
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), mode == "production"),

@@ -122,6 +122,32 @@ ATTACHMENT_TYPES = {
 }
 
 
+CLOSURE_REASONS = {
+    "recommendations_resolved": _l("Recommendations resolved"),
+    "no_violation": _l("No violation found"),
+    "investigated_by_oig": _l("Investigated by the Inspector General"),
+    "referred_elsewhere": _l("Referred to another agency"),
+    "no_jurisdiction": _l("Outside our jurisdiction"),
+    "insufficient_information": _l("Not enough information to continue"),
+    "duplicate": _l("Duplicate of another complaint"),
+    "withdrawn": _l("Withdrawn by the complainant"),
+}
+
+FINDINGS = {
+    "substantiated": _l("Substantiated"),
+    "not_substantiated": _l("Not substantiated"),
+    "unfounded": _l("Unfounded"),
+    "unable_to_determine": _l("Unable to determine"),
+    "no_jurisdiction": _l("No jurisdiction"),
+}
+
+AGENCY_RESPONSES = {
+    "concur": _l("Concur"),
+    "partially_concur": _l("Partially concur"),
+    "non_concur": _l("Non-concur"),
+}
+
+
 def check_in(column: str, vocabulary) -> str:
     """SQL for a CHECK constraint limiting ``column`` to the vocabulary's codes."""
     codes = ", ".join(f"'{code}'" for code in vocabulary)

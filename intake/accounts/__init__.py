@@ -1,0 +1,1 @@
+"""Staff accounts: roles, passwords (argon2id), TOTP two-factor, server-side sessions."""
