@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy.orm import configure_mappers
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_config
@@ -28,16 +29,24 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     from . import errors, i18n, security
-    from .database import configure_engine
+    from .database import configure_engine, include_in_autogenerate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        include_object=include_in_autogenerate,
+    )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     with app.app_context():
         configure_engine(db.engine, app.config["DB_LOCK_TIMEOUT_MS"])
 
     _import_models()
+    # Resolve every relationship now, not inside the first request's write transaction.
+    configure_mappers()
     _register_blueprints(app)
     security.init_app(app)
     errors.init_app(app)
@@ -47,22 +56,44 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _import_models() -> None:
     # Every model must be imported for migrations and create_all to see it.
+    from .accounts import models as _accounts  # noqa: F401
     from .audit import models as _audit  # noqa: F401
     from .complaints import models as _complaints  # noqa: F401
     from .documents import models as _documents  # noqa: F401
     from .reference import models as _reference  # noqa: F401
+    from .review import models as _review  # noqa: F401
     from .tracking import models as _tracking  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from . import i18n, pages
+    from .accounts.access import load_current_user
+    from .accounts.cli import bp as accounts_cli
+    from .accounts.views import bp as accounts
     from .audit.cli import bp as audit_cli
+    from .complaints.entry import bp as entry
     from .complaints.views import bp as complaints
     from .demo.cli import bp as demo_cli
+    from .queue.views import bp as queue
     from .reference.views import bp as reference
+    from .review.views import bp as review
     from .tracking.views import bp as tracking
 
-    for blueprint in (pages.bp, i18n.bp, complaints, tracking, reference, audit_cli, demo_cli):
+    app.before_request(load_current_user)
+    for blueprint in (
+        pages.bp,
+        i18n.bp,
+        complaints,
+        tracking,
+        reference,
+        accounts,
+        accounts_cli,
+        queue,
+        review,
+        entry,
+        audit_cli,
+        demo_cli,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -70,6 +101,7 @@ def _register_template_helpers(app: Flask) -> None:
     from flask import request
     from flask_babel import get_locale
 
+    from .accounts.access import current_user
     from .complaints.drafts import STEP_TITLES
     from .reference.categories import ATTACHMENT_TYPES
 
@@ -89,4 +121,6 @@ def _register_template_helpers(app: Flask) -> None:
             "other_locale": "es" if locale == "en" else "en",
             "languages": app.config["LANGUAGES"],
             "current_path": request.full_path.rstrip("?") if request else "/",
+            # Staff or AnonymousStaff: templates ask `current_user.can(...)`, never "signed in?"
+            "current_user": current_user(),
         }

@@ -63,6 +63,7 @@ def _empty_tables(app) -> None:
             else:
                 for table in reversed(tables):
                     conn.execute(table.delete())
+                conn.execute(text("DELETE FROM complaint_search"))  # FTS5, not a model
         db.engine.dispose()
 
 

@@ -1,11 +1,19 @@
 """The audit chain: written with the filing, verifiable, and broken edits are named."""
 
+import pytest
 from sqlalchemy import select, update
 
 from intake.audit.models import AuditEvent
 from intake.audit.services import record_event, verify_chain
 from intake.extensions import db
 from tests.filing import file_complaint
+
+
+@pytest.fixture
+def app_config():
+    # Concurrent filings queue for the write lock; give them production's patience, not the
+    # short timeout the failure tests use.
+    return {"DB_LOCK_TIMEOUT_MS": 5000}
 
 
 def test_chain_verifies_after_filings_and_names_an_edited_row(app, runner):

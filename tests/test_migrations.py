@@ -5,6 +5,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
+from intake.database import include_in_autogenerate
 from intake.extensions import db
 from intake.reference.models import County, State
 
@@ -20,7 +21,12 @@ def test_upgrade_from_empty_matches_the_models(app):
     # `database_url` was upgraded from an empty database by the migrations.
     with app.app_context(), db.engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "render_as_batch": True}
+            conn,
+            opts={
+                "compare_type": True,
+                "render_as_batch": True,
+                "include_object": include_in_autogenerate,
+            },
         )
         differences = compare_metadata(context, db.metadata)
     assert differences == []

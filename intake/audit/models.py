@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Integer, String
+from sqlalchemy import CheckConstraint, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON
 
@@ -16,6 +16,8 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_events"
     __table_args__ = (
         CheckConstraint("actor_type IN ('public', 'staff', 'system')", name="actor_type_known"),
+        # A case's timeline and trail read its events in order.
+        Index("ix_audit_events_object", "object_type", "object_id", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,12 +1,15 @@
 """A complaint and everything filed with it."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -20,9 +23,11 @@ from intake.reference.categories import (
     AGENCIES,
     ALLEGATIONS,
     CHANNELS,
+    CLOSURE_REASONS,
     CONTACT_METHODS,
     CUSTODY_ANSWERS,
     FILER_RELATIONSHIPS,
+    FINDINGS,
     LANGUAGES,
     PLACE_KINDS,
     PRIOR_COMPLAINT_BODIES,
@@ -31,6 +36,9 @@ from intake.reference.categories import (
 )
 
 from .status import STATUSES
+
+if TYPE_CHECKING:
+    from intake.accounts.models import User
 
 NARRATIVE_MAX_CHARS = 10_000
 
@@ -55,6 +63,28 @@ class Complaint(db.Model):
         CheckConstraint(
             f"length(narrative) BETWEEN 1 AND {NARRATIVE_MAX_CHARS}", name="narrative_length"
         ),
+        # A closed case always says why, and only a closed case has a closure reason.
+        CheckConstraint(
+            f"(status = 'closed') = (closure_reason IS NOT NULL)"
+            f" AND (closure_reason IS NULL OR {check_in('closure_reason', CLOSURE_REASONS)})",
+            name="closed_with_reason",
+        ),
+        CheckConstraint(
+            f"referral_agency IS NULL OR {check_in('referral_agency', AGENCIES)}",
+            name="referral_agency_known",
+        ),
+        CheckConstraint(
+            "(closure_reason = 'duplicate') = (duplicate_of_id IS NOT NULL)",
+            name="duplicate_names_original",
+        ),
+        CheckConstraint(
+            "duplicate_of_id IS NULL OR duplicate_of_id <> id", name="not_own_duplicate"
+        ),
+        # The queue's default order and its keyset, and the views over it.
+        Index("ix_complaints_queue", "submitted_at", "id"),
+        Index("ix_complaints_status_queue", "status", "submitted_at", "id"),
+        Index("ix_complaints_assignee_queue", "assignee_id", "submitted_at", "id"),
+        Index("ix_complaints_status_age", "status", "status_changed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +93,15 @@ class Complaint(db.Model):
     # Hash of the draft this complaint was filed from: a second submit of the same draft
     # hits this unique constraint instead of creating a second complaint.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
-    status: Mapped[str] = mapped_column(String(32), default="received", index=True)
+    status: Mapped[str] = mapped_column(String(32), default="received")
+    # When the case entered its current status: overdue is measured from here.
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closure_reason: Mapped[str | None] = mapped_column(String(32))
+    referral_agency: Mapped[str | None] = mapped_column(String(16))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Optimistic locking: an update carrying a stale version changes nothing.
+    version: Mapped[int] = mapped_column(Integer, default=1)
     channel: Mapped[str] = mapped_column(String(8), default="web")
     language: Mapped[str] = mapped_column(String(2))
     filer_relationship: Mapped[str] = mapped_column(String(16))
@@ -90,9 +128,16 @@ class Complaint(db.Model):
     accommodation_disability: Mapped[str | None] = mapped_column(Text)
     accommodation_language: Mapped[str | None] = mapped_column(Text)
 
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Staff who entered (mail, email, fax, phone) or last changed the case; web filings: none.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    __mapper_args__ = {"version_id_col": version}
+
+    assignee: Mapped["User | None"] = relationship(foreign_keys=[assignee_id])
 
     people: Mapped[list["Person"]] = relationship(
         back_populates="complaint", cascade="all, delete-orphan", order_by="Person.role"
@@ -165,6 +210,9 @@ class Allegation(db.Model):
     __table_args__ = (
         UniqueConstraint("complaint_id", "category"),
         CheckConstraint(check_in("category", ALLEGATIONS), name="category_known"),
+        CheckConstraint(
+            f"finding IS NULL OR {check_in('finding', FINDINGS)}", name="finding_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -173,6 +221,10 @@ class Allegation(db.Model):
     )
     category: Mapped[str] = mapped_column(String(40), index=True)
     details: Mapped[str | None] = mapped_column(Text)
+    # Per-allegation finding, recorded by an investigator and approved with the findings.
+    finding: Mapped[str | None] = mapped_column(String(24))
+    finding_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    finding_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     complaint: Mapped[Complaint] = relationship(back_populates="allegations")
 

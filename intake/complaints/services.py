@@ -9,6 +9,7 @@ from intake.audit.services import record_event
 from intake.database import utcnow
 from intake.documents.models import Attachment
 from intake.extensions import db
+from intake.queue.search import index_complaint
 
 from . import identifiers
 from .drafts import DraftCheck
@@ -148,6 +149,7 @@ def submit_draft(draft: Draft, draft_token: str, check: DraftCheck, language: st
     ).rowcount
     draft.complaint_id = complaint.id
     draft.expires_at = utcnow() + CONFIRMATION_WINDOW
+    index_complaint(db.session, complaint)
     record_event(
         "complaint.submitted",
         actor_type="public",

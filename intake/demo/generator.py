@@ -48,10 +48,12 @@ from intake.complaints.models import (
 )
 from intake.complaints.status import STATUSES
 from intake.extensions import db
+from intake.queue.search import document_for, index_new
 from intake.reference.categories import (
     AGENCIES,
     ALLEGATIONS,
     CHANNELS,
+    CLOSURE_REASONS,
     CONTACT_METHODS,
     CUSTODY_ANSWERS,
     FILER_RELATIONSHIPS,
@@ -2339,6 +2341,11 @@ class _Generator:
             "submitted_at": submitted_at,
             "created_at": submitted_at,
             "updated_at": updated_at,
+            "status_changed_at": updated_at,
+            "version": 1,
+            "closure_reason": (
+                rng.choice(GENERATED_CLOSURE_REASONS) if status == "closed" else None
+            ),
             "submission_key": None,
         }
 
@@ -2597,6 +2604,14 @@ def _insert_batch(gen: _Generator, n: int) -> None:
         if rows:
             _bulk_insert(model.__table__, rows)
 
+    index_new(
+        db.session,
+        [
+            (item["id"], document_for(item["complaint"], item["people"], item["allegations"], _get))
+            for item in items
+        ],
+    )
+
     # One complaint.submitted event per complaint, appended under the chain-head lock.
     head = lock_chain_head()
     seq, prev_hash = head.seq, head.hash
@@ -2641,6 +2656,13 @@ def _insert_batch(gen: _Generator, n: int) -> None:
     head.seq, head.hash = seq, prev_hash
     db.session.flush()
 
+
+def _get(row: dict, key: str):
+    return row.get(key)
+
+
+# Closed generated cases say why; "duplicate" needs an original, so it is not generated.
+GENERATED_CLOSURE_REASONS = [code for code in CLOSURE_REASONS if code != "duplicate"]
 
 # Every key of every person row, so a bulk insert sees one shape for all rows.
 PERSON_DEFAULTS = {

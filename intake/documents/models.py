@@ -36,6 +36,12 @@ class Attachment(db.Model):
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(20), default="filer")
+    # A document sent with a reply to a request for information.
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("complaint_messages.id", ondelete="SET NULL"), index=True
+    )
+    # Staff who attached it (a scanned original of a mailed complaint); filers have none.
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Loaded only when the file itself is wanted, never with lists of attachments.
     data: Mapped[bytes] = deferred(mapped_column(LargeBinary))

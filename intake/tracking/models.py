@@ -22,6 +22,8 @@ class Message(db.Model):
     direction: Mapped[str] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The staff member who wrote a message to the complainant; replies have none.
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class LookupFailure(db.Model):

@@ -1,0 +1,1 @@
+"""The review queue: lists of complaints with filters, search and keyset pages."""

@@ -1,0 +1,1 @@
+"""The staff side of a case: workflow, case page, notes, findings, recommendations."""
