@@ -248,8 +248,13 @@ def apply_action(
     referral_agency: str | None = None,
     assignee: User | None = None,
     duplicate_of: Complaint | None = None,
+    audit_details: dict | None = None,
 ) -> str:
-    """Move the case; returns the new status. Flushes, never commits."""
+    """Move the case; returns the new status. Flushes, never commits.
+
+    ``audit_details`` adds counts or codes the caller knows (documents sent with a reply) to
+    the action's audit event; never typed text.
+    """
     action = ACTIONS.get(name)
     if action is None:
         raise ActionNotAllowed(str(_l("There is no such action.")))
@@ -283,7 +288,7 @@ def apply_action(
     _check_preconditions(action, complaint, actor)
 
     target = action.moves[current]
-    details: dict = {"from": current, "to": target}
+    details: dict = {**(audit_details or {}), "from": current, "to": target}
     now = utcnow()
     actor_id = actor.id if actor else None
 
