@@ -52,6 +52,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SIGNIN_MAX_FAILURES_PER_CLIENT": int(env.get("SIGNIN_MAX_FAILURES_PER_CLIENT", 20)),
         "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES", 30)),
         "TOTP_ISSUER": env.get("TOTP_ISSUER", "intake"),
+        # argon2id cost. The test configuration makes hashing cheap: the suite creates
+        # thousands of accounts, and the cost is not what the tests are about.
+        "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", 1 if mode == "testing" else 3)),
+        "ARGON2_MEMORY_KIB": int(
+            env.get("ARGON2_MEMORY_KIB", 1024 if mode == "testing" else 65536)
+        ),
         # Target days in each status before a case counts as overdue.
         "STATUS_TARGET_DAYS": {
             "received": 3,

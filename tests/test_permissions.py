@@ -1,0 +1,146 @@
+"""The permission matrix: every route in the URL map × every role (and nobody signed in).
+
+Each (endpoint, method) must have an entry in EXPECTED saying who may use it; a route added
+without one fails `test_every_route_has_an_entry`. Requests carry valid CSRF tokens and real
+object ids, so a refusal here is the access check, not a missing token or a 404 on a made-up id.
+"""
+
+import pytest
+from sqlalchemy import func, select
+
+from intake import create_app
+from intake.audit.models import AuditEvent
+from intake.extensions import db
+from tests.conftest import CSRF_RE, _test_config
+from tests.staff import log_in, make_user
+
+ANONYMOUS = "anonymous"
+ROLES = ["intake_specialist", "investigator", "supervisor", "analyst", "administrator"]
+EVERYONE = frozenset([ANONYMOUS, *ROLES])
+STAFF = frozenset(ROLES)
+CASE_WHOLE_QUEUE = frozenset({"intake_specialist", "supervisor"})  # investigators: own cases only
+SUPERVISOR = frozenset({"supervisor"})
+ADMIN = frozenset({"administrator"})
+NOBODY_SIGNED_IN = frozenset({ANONYMOUS})
+
+# (endpoint, method) -> who gets through. The sample case is assigned to nobody, so an
+# investigator is refused on it like anyone else without access to that case.
+EXPECTED: dict[tuple[str, str], frozenset[str]] = {
+    # Public: the filing form, status look-up, language, reference data, health.
+    ("pages.home", "GET"): EVERYONE,
+    ("pages.health", "GET"): EVERYONE,
+    ("static", "GET"): EVERYONE,
+    ("i18n.choose", "GET"): EVERYONE,
+    ("reference.counties", "GET"): EVERYONE,
+    ("complaints.start", "GET"): EVERYONE,
+    ("complaints.step", "GET"): EVERYONE,
+    ("complaints.step", "POST"): EVERYONE,
+    ("complaints.confirmation", "GET"): EVERYONE,
+    ("complaints.finish", "POST"): EVERYONE,
+    ("complaints.submit", "POST"): EVERYONE,
+    ("tracking.lookup", "GET"): EVERYONE,
+    ("tracking.lookup", "POST"): EVERYONE,
+    ("tracking.show", "GET"): EVERYONE,
+    ("tracking.signout", "POST"): EVERYONE,
+    # Signing in and out.
+    ("accounts.sign_in", "GET"): EVERYONE,
+    ("accounts.sign_in", "POST"): EVERYONE,
+    ("accounts.code", "GET"): EVERYONE,
+    ("accounts.code", "POST"): EVERYONE,
+    ("accounts.enrol", "GET"): EVERYONE,
+    ("accounts.enrol", "POST"): EVERYONE,
+    ("accounts.sign_out", "POST"): EVERYONE,
+    ("accounts.home", "GET"): STAFF,
+    # Account administration.
+    ("accounts.list_accounts", "GET"): ADMIN,
+    ("accounts.new_account", "GET"): ADMIN,
+    ("accounts.new_account", "POST"): ADMIN,
+    ("accounts.edit_account", "GET"): ADMIN,
+    ("accounts.edit_account", "POST"): ADMIN,
+    ("accounts.reset_account", "POST"): ADMIN,
+}
+
+_APP = create_app(_test_config("sqlite://"))
+ROUTES = sorted(
+    (rule.endpoint, method, rule.rule)
+    for rule in _APP.url_map.iter_rules()
+    for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+)
+
+
+def test_every_route_has_an_entry():
+    missing = [
+        (endpoint, method) for endpoint, method, _ in ROUTES if (endpoint, method) not in EXPECTED
+    ]
+    assert missing == [], f"routes with no permission-matrix entry: {missing}"
+    stale = set(EXPECTED) - {(endpoint, method) for endpoint, method, _ in ROUTES}
+    assert stale == set(), f"entries for routes that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(app):
+    """One of each object a URL can name, owned by nobody in particular."""
+    from tests.sample_objects import make_sample_objects
+
+    return make_sample_objects(app)
+
+
+def _url(rule: str, world: dict) -> str:
+    url = rule
+    for name, value in world["url_values"].items():
+        for converter in ("", "int:", "path:"):
+            url = url.replace(f"<{converter}{name}>", str(value))
+    assert "<" not in url, f"no sample value for a URL part of {rule}; add it to sample_objects"
+    return url
+
+
+def _client_for(app, role: str):
+    client = app.test_client()
+    if role != ANONYMOUS:
+        log_in(app, client, make_user(app, role))
+    return client
+
+
+def _token(client) -> str:
+    page = client.get("/status/").get_data(as_text=True)
+    return CSRF_RE.search(page).group(1)
+
+
+def _events(app) -> int:
+    with app.app_context():
+        return db.session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+
+
+def _refused(role: str, response) -> bool:
+    if response.status_code in (401, 403, 404):
+        return True
+    # `requires` sends a stranger to sign in and back (with `next`); the sign-in steps'
+    # own redirects between themselves are not refusals.
+    location = response.headers.get("Location", "")
+    return role == ANONYMOUS and response.status_code == 302 and "/staff/sign-in?next=" in location
+
+
+@pytest.mark.parametrize(("endpoint", "method", "rule"), ROUTES, ids=lambda v: str(v))
+def test_permission_matrix(app, world, endpoint, method, rule):
+    """Each role in turn on one route (one sample world per route keeps the suite quick)."""
+    url = _url(rule, world)
+    wrong = []
+    for role in sorted(EVERYONE):
+        allowed = role in EXPECTED[(endpoint, method)]
+        client = _client_for(app, role)
+        if method == "GET":
+            response = client.get(url)
+        else:
+            token = _token(client)
+            before = _events(app)
+            response = client.post(url, data={"csrf_token": token, **world["form_data"]})
+        assert response.status_code < 500, (endpoint, method, role, response.status_code)
+        refused = _refused(role, response)
+        if refused == allowed:
+            wrong.append(
+                f"{role} {'was refused' if refused else 'got through'} ({response.status_code})"
+            )
+        elif method == "POST" and refused and role != ANONYMOUS:
+            # A refused post changes nothing: not even an audit event.
+            assert _events(app) == before, (endpoint, role)
+    assert wrong == [], f"{method} {url}: {wrong}"
