@@ -1,2 +1,2 @@
 """The complainant's side after filing: status look-up with tracking number and access code,
-and the messages the office sends."""
+the messages between the office and the complainant, and the complainant's answers."""

@@ -1,4 +1,5 @@
-"""Finding a complaint by tracking number and access code, with rate limiting."""
+"""Finding a complaint by tracking number and access code, with rate limiting; the messages
+on its status page and the complainant's answer to a request for information."""
 
 import hashlib
 import hmac
@@ -10,7 +11,10 @@ from sqlalchemy import delete, func, select
 from intake.complaints import identifiers
 from intake.complaints.models import Complaint
 from intake.database import utcnow
+from intake.documents.models import Attachment
+from intake.documents.services import CheckedFile, new_attachment
 from intake.extensions import db
+from intake.review.workflow import apply_action
 
 from .models import LookupFailure, Message
 
@@ -70,5 +74,55 @@ def record_failure(client_address: str, tracking_number: str) -> None:
 
 
 def messages_for(complaint_id: int) -> list[Message]:
-    stmt = select(Message).where(Message.complaint_id == complaint_id).order_by(Message.created_at)
+    stmt = (
+        select(Message)
+        .where(Message.complaint_id == complaint_id)
+        .order_by(Message.created_at, Message.id)
+    )
     return list(db.session.execute(stmt).scalars())
+
+
+def documents_by_message(complaint_id: int) -> dict[int, list[Attachment]]:
+    """The documents sent with each of the complainant's replies (names and sizes only)."""
+    stmt = (
+        select(Attachment)
+        .where(Attachment.complaint_id == complaint_id, Attachment.message_id.is_not(None))
+        .order_by(Attachment.id)
+    )
+    grouped: dict[int, list[Attachment]] = {}
+    for attachment in db.session.execute(stmt).scalars():
+        grouped.setdefault(attachment.message_id, []).append(attachment)
+    return grouped
+
+
+def send_reply(
+    complaint: Complaint, body: str, expected_version: int, documents: list[CheckedFile]
+) -> Message:
+    """The complainant answers: the workflow moves the case back to triage and audits it,
+    and the documents are kept with the message. Flushes; the view commits."""
+    apply_action(
+        complaint,
+        "complainant_replied",
+        None,
+        expected_version=expected_version,
+        message=body,
+        audit_details={"documents": len(documents)},
+    )
+    # apply_action wrote the message in this transaction; it is the newest reply.
+    message = db.session.execute(
+        select(Message)
+        .where(Message.complaint_id == complaint.id, Message.direction == "from_complainant")
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).scalar_one()
+    for document in documents:
+        db.session.add(
+            new_attachment(
+                document,
+                complaint_id=complaint.id,
+                message_id=message.id,
+                source="complainant_reply",
+            )
+        )
+    db.session.flush()
+    return message
