@@ -220,7 +220,10 @@ def available_actions(complaint: Complaint, actor: User) -> list[Action]:
     return [
         action
         for action in ACTIONS.values()
-        if complaint.status in action.moves and roles & action.roles
+        if complaint.status in action.moves
+        and roles & action.roles
+        # Claiming a case that is already yours would only be refused.
+        and not (action.name == "claim" and complaint.assignee_id == actor.id)
     ]
 
 
@@ -234,6 +237,31 @@ def check_version(complaint: Complaint, expected_version: int | None) -> None:
                 )
             )
         )
+
+
+def check_action(complaint: Complaint, name: str, actor: User | None) -> Action:
+    """The action, if this actor may take it on this case in its current status.
+
+    Roles are checked before the status: someone who may never take the action is told so,
+    not that the case is in the wrong status."""
+    action = ACTIONS.get(name)
+    if action is None:
+        raise ActionNotAllowed(str(_l("There is no such action.")))
+    if not actor_roles(actor) & action.roles or (
+        actor is not None and not can_work_on(actor, complaint)
+    ):
+        raise RoleNotAllowed(str(_l("Your role does not allow this action on this case.")))
+    if complaint.status not in action.moves:
+        raise ActionNotAllowed(
+            str(
+                _l(
+                    "“%(action)s” is not possible while the case is “%(status)s”.",
+                    action=action.label,
+                    status=status_label(complaint.status),
+                )
+            )
+        )
+    return action
 
 
 def apply_action(
@@ -255,24 +283,8 @@ def apply_action(
     ``audit_details`` adds counts or codes the caller knows (documents sent with a reply) to
     the action's audit event; never typed text.
     """
-    action = ACTIONS.get(name)
-    if action is None:
-        raise ActionNotAllowed(str(_l("There is no such action.")))
-    if not actor_roles(actor) & action.roles or (
-        actor is not None and not can_work_on(actor, complaint)
-    ):
-        raise RoleNotAllowed(str(_l("Your role does not allow this action on this case.")))
+    action = check_action(complaint, name, actor)
     current = complaint.status
-    if current not in action.moves:
-        raise ActionNotAllowed(
-            str(
-                _l(
-                    "“%(action)s” is not possible while the case is “%(status)s”.",
-                    action=action.label,
-                    status=status_label(current),
-                )
-            )
-        )
     check_version(complaint, expected_version)
     inputs = _check_inputs(
         action,

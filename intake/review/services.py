@@ -1,0 +1,749 @@
+"""What the case page shows, and the staff edits on a case. Services flush; views commit.
+
+Every edit checks the version the page was loaded with, writes one audit event (ids and field
+names only) and, where it changes the case's substance (findings, recommendations, responses),
+bumps the case's version so a page loaded before it can no longer overwrite it.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import undefer
+
+from intake.accounts.models import User, UserRole
+from intake.accounts.roles import CASE_ROLES
+from intake.audit.models import AuditEvent
+from intake.audit.services import record_event
+from intake.complaints import identifiers
+from intake.complaints.models import Complaint, Person
+from intake.database import utcnow
+from intake.documents.models import Attachment
+from intake.extensions import db
+from intake.reference.categories import (
+    AGENCIES,
+    AGENCY_RESPONSES,
+    ALLEGATIONS,
+    CHANNELS,
+    CLOSURE_REASONS,
+    CONTACT_METHODS,
+    CUSTODY_ANSWERS,
+    FILER_RELATIONSHIPS,
+    FINDINGS,
+    LANGUAGES,
+    PLACE_KINDS,
+    PRIOR_COMPLAINT_BODIES,
+    PROGRAM_CONTEXTS,
+)
+from intake.reference.lookups import country_choices, state_name
+from intake.reference.models import County
+from intake.tracking.models import Message
+
+from .access import visible_to
+from .models import CaseNote, Recommendation
+from .workflow import (
+    ACTIONS,
+    ActionNotAllowed,
+    check_version,
+    status_label,
+)
+
+# Which statuses allow which edits (the workflow's actions have their own table).
+FINDINGS_STATUSES = ("investigation", "component_referral", "findings_review")
+RECOMMENDATION_STATUSES = ("investigation", "findings_review")
+RESPONSE_STATUSES = ("recommendations_issued",)
+
+# Events that are about looking, not changing: on the trail, not the timeline.
+LOOKING_EVENTS = {"case.viewed", "attachment.downloaded"}
+RELATED_LIMIT = 20
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _yes_no(value: bool | None) -> str | None:
+    if value is None:
+        return None
+    return _("Yes") if value else _("No")
+
+
+def _label(vocabulary: dict, code: str | None) -> str | None:
+    return str(vocabulary.get(code, code)) if code else None
+
+
+def _date_text(value, precision: str | None = "day") -> str | None:
+    if value is None:
+        return None
+    if precision == "month":
+        from babel.dates import format_skeleton
+
+        return format_skeleton("yMMMM", value, locale=get_locale())
+    return format_date(value, "long")
+
+
+def _country(code: str | None) -> str | None:
+    if not code:
+        return None
+    return dict(country_choices("")).get(code, code)
+
+
+def _join(*parts) -> str | None:
+    return ", ".join(str(p) for p in parts if p) or None
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    rows: list[tuple[str, str]]
+
+
+def _rows(pairs) -> list[tuple[str, str]]:
+    return [(str(label), value) for label, value in pairs if value not in (None, "")]
+
+
+def filed_sections(complaint: Complaint) -> list[Section]:
+    """Everything filed with the complaint except the story, in words, without empty rows."""
+    filer = complaint.person("filer")
+    affected = complaint.person("affected")
+    sections = []
+    filer_rows = [
+        (_("Filing for"), _label(FILER_RELATIONSHIPS, complaint.filer_relationship)),
+        (_("Anonymous"), _("Yes: only the access code reached the filer"))
+        if complaint.anonymous
+        else (None, None),
+    ]
+    if filer is not None:
+        filer_rows += [
+            (_("Name"), filer.name),
+            (_("Organization"), filer.organization),
+            (_("Email"), filer.email),
+            (_("Phone"), filer.phone),
+            (
+                _("Mailing address"),
+                _join(
+                    filer.address_line1,
+                    filer.address_line2,
+                    filer.address_city,
+                    filer.address_state,
+                    filer.address_zip,
+                ),
+            ),
+            (_("Write to them in"), _label(LANGUAGES, filer.preferred_language)),
+            (_("Contact by"), _label(CONTACT_METHODS, filer.contact_method)),
+        ]
+    filer_rows += [
+        (_("Received by"), _label(CHANNELS, complaint.channel)),
+        (_("Language of the complaint"), _label(LANGUAGES, complaint.language)),
+    ]
+    sections.append(Section("filer", _("Filer"), _rows(filer_rows)))
+
+    if affected is not None:
+        custody = _label(CUSTODY_ANSWERS, affected.in_custody)
+        facility = _join(
+            affected.facility_name, affected.facility_city, state_name(affected.facility_state)
+        )
+        sections.append(
+            Section(
+                "affected",
+                _("Affected person")
+                if complaint.filer_relationship != "self"
+                else _("Affected person (the filer)"),
+                _rows(
+                    [
+                        (_("Name"), affected.name),
+                        (_("Date of birth"), _date_text(affected.date_of_birth)),
+                        (_("A-number"), affected.a_number),
+                        (_("Country of birth"), _country(affected.country_of_birth)),
+                        (_("Language they speak best"), affected.preferred_language),
+                        (_("Interpreter needed"), _yes_no(affected.interpreter_needed)),
+                        (_("In custody now"), custody),
+                        (_("Where"), facility),
+                        (
+                            _("Consents to this filing"),
+                            _yes_no(affected.consent_attested),
+                        ),
+                    ]
+                ),
+            )
+        )
+
+    county = db.session.get(County, complaint.incident_county_fips)
+    agencies = [str(AGENCIES.get(row.agency, row.agency)) for row in complaint.agencies]
+    contexts = [
+        str(PROGRAM_CONTEXTS.get(row.context, row.context)) for row in complaint.program_contexts
+    ]
+    sections.append(
+        Section(
+            "incident",
+            _("Incident"),
+            _rows(
+                [
+                    (
+                        _("Date"),
+                        _date_text(complaint.incident_date, complaint.incident_date_precision),
+                    ),
+                    (
+                        _("Place"),
+                        _join(
+                            complaint.incident_city,
+                            county.name if county else None,
+                            state_name(complaint.incident_state),
+                        ),
+                    ),
+                    (
+                        _("Kind of place"),
+                        _join(_label(PLACE_KINDS, complaint.place_kind), complaint.place_other),
+                    ),
+                    (_("Agencies involved"), "; ".join(sorted(agencies))),
+                    (_("Local agency"), complaint.local_agency_name),
+                    (_("Other agency"), complaint.other_agency_name),
+                    (_("Program context"), "; ".join(sorted(contexts))),
+                    (_("Other program"), complaint.program_other),
+                    (_("Officers"), complaint.officers),
+                    (_("Witnesses"), complaint.witnesses),
+                ]
+            ),
+        )
+    )
+    sections.append(
+        Section(
+            "history",
+            _("Prior complaints"),
+            _rows(
+                (
+                    PRIOR_COMPLAINT_BODIES.get(prior.body, prior.body),
+                    prior.case_number or _("Yes, no case number given"),
+                )
+                for prior in complaint.prior_complaints
+            ),
+        )
+    )
+    sections.append(
+        Section(
+            "consent",
+            _("Consent and accommodations"),
+            _rows(
+                [
+                    (
+                        _("Identity may be shared with the agency"),
+                        _("Yes")
+                        if complaint.privacy_consent
+                        else _("No: the office may be unable to investigate with the agency"),
+                    ),
+                    (_("Disability accommodation"), complaint.accommodation_disability),
+                    (_("Language accommodation"), complaint.accommodation_language),
+                ]
+            ),
+        )
+    )
+    return sections
+
+
+def case_attachments(complaint_id: int) -> list[Attachment]:
+    stmt = (
+        select(Attachment)
+        .where(Attachment.complaint_id == complaint_id)
+        .order_by(Attachment.uploaded_at, Attachment.id)
+    )
+    return list(db.session.execute(stmt).scalars())
+
+
+def case_attachment(complaint: Complaint, attachment_id: int) -> Attachment | None:
+    """The file, only if it belongs to this case: an id from another case is not found."""
+    stmt = (
+        select(Attachment)
+        .where(Attachment.id == attachment_id, Attachment.complaint_id == complaint.id)
+        .options(undefer(Attachment.data))
+    )
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def recommendations(complaint_id: int) -> list[Recommendation]:
+    stmt = (
+        select(Recommendation)
+        .where(Recommendation.complaint_id == complaint_id)
+        .order_by(Recommendation.id)
+    )
+    return list(db.session.execute(stmt).scalars())
+
+
+def assignable_staff() -> list[User]:
+    """Active staff who work cases, for the supervisor's assign list."""
+    stmt = (
+        select(User)
+        .where(
+            User.active.is_(True),
+            User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(CASE_ROLES))),
+        )
+        .order_by(User.name, User.id)
+    )
+    return list(db.session.execute(stmt).scalars())
+
+
+def complaint_by_tracking_number(text: str | None) -> Complaint | None:
+    if not text or not identifiers.normalize(text):
+        return None
+    number = identifiers.canonical_tracking_number(text)
+    return db.session.execute(
+        select(Complaint).where(Complaint.tracking_number == number)
+    ).scalar_one_or_none()
+
+
+@dataclass
+class Related:
+    complaint: Complaint
+    reasons: list[str]
+
+
+def related_complaints(complaint: Complaint, user) -> list[Related]:
+    """Other cases sharing an A-number, email address or phone number with any person on this
+    one, limited to the cases this user may open."""
+    a_numbers = {p.a_number for p in complaint.people if p.a_number}
+    emails = {p.email for p in complaint.people if p.email}
+    phones = {p.phone for p in complaint.people if p.phone}
+    tests = []
+    if a_numbers:
+        tests.append(Person.a_number.in_(a_numbers))
+    if emails:
+        tests.append(Person.email.in_(emails))
+    if phones:
+        tests.append(Person.phone.in_(phones))
+    if not tests:
+        return []
+    matches = db.session.execute(
+        select(Person.complaint_id, Person.a_number, Person.email, Person.phone)
+        .join(Complaint, Complaint.id == Person.complaint_id)
+        .where(or_(*tests), Person.complaint_id != complaint.id, visible_to(user))
+        .order_by(Complaint.submitted_at.desc(), Complaint.id.desc())
+        .limit(RELATED_LIMIT * 2)
+    ).all()
+    reasons: dict[int, set[str]] = {}
+    for complaint_id, a_number, email, phone in matches:
+        found = reasons.setdefault(complaint_id, set())
+        if a_number and a_number in a_numbers:
+            found.add(_("Same A-number"))
+        if email and email in emails:
+            found.add(_("Same email address"))
+        if phone and phone in phones:
+            found.add(_("Same phone number"))
+    ids = list(reasons)[:RELATED_LIMIT]
+    if not ids:
+        return []
+    others = db.session.execute(
+        select(Complaint)
+        .where(Complaint.id.in_(ids))
+        .order_by(Complaint.submitted_at.desc(), Complaint.id.desc())
+    ).scalars()
+    return [Related(other, sorted(reasons[other.id])) for other in others]
+
+
+# --- the timeline -----------------------------------------------------------------------------
+
+
+def _timeline_title(action: str) -> str:
+    # Looked up at render time so the words follow the reader's language.
+    titles = {
+        "complaint.submitted": _("Complaint filed"),
+        "case.claim": _("Claimed"),
+        "case.assign": _("Assigned"),
+        "case.request_information": _("Information requested from the complainant"),
+        "case.complainant_replied": _("The complainant replied"),
+        "case.offer_to_oig": _("Offered to the Inspector General"),
+        "case.oig_accepted": _("Inspector General accepted the case"),
+        "case.oig_declined": _("Inspector General declined the case"),
+        "case.refer_to_component": _("Referred to the agency involved"),
+        "case.retain": _("Retained for investigation"),
+        "case.submit_findings": _("Findings submitted for approval"),
+        "case.approve_findings": _("Findings approved, recommendations issued"),
+        "case.return_findings": _("Findings sent back"),
+        "case.mark_duplicate": _("Marked as a duplicate"),
+        "case.close": _("Closed"),
+        "case.reopen": _("Reopened"),
+        "case.note.added": _("Internal note"),
+        "case.findings.recorded": _("Findings recorded"),
+        "case.recommendation.added": _("Recommendation added"),
+        "case.recommendation.edited": _("Recommendation edited"),
+        "case.agency_response.recorded": _("Agency response recorded"),
+    }
+    return titles.get(action, action)
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    kind: str  # filed, action, note, message_to, message_from, edit
+    title: str
+    actor: str
+    change: tuple[str, str] | None = None
+    body: str | None = None
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    link: tuple[str, int] | None = None  # (tracking number, complaint id) of a duplicate's original
+
+
+def _actor_name(actor_type: str, actor_id: int | None, names: dict[int, str]) -> str:
+    if actor_type == "public":
+        return _("The complainant")
+    if actor_type == "system":
+        return _("System")
+    return names.get(actor_id, _("Staff member #%(id)s", id=actor_id))
+
+
+def _names(user_ids) -> dict[int, str]:
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+    return dict(rows.all())
+
+
+def case_events(complaint_id: int, *, after_seq: int = 0, limit: int | None = None):
+    stmt = (
+        select(AuditEvent)
+        .where(
+            AuditEvent.object_type == "complaint",
+            AuditEvent.object_id == complaint_id,
+            AuditEvent.seq > after_seq,
+        )
+        .order_by(AuditEvent.seq)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(db.session.execute(stmt).scalars())
+
+
+def timeline(complaint: Complaint) -> list[TimelineEntry]:
+    """The case's history, oldest first: what happened, who did it, what was said."""
+    events = [
+        e
+        for e in db.session.execute(
+            select(AuditEvent)
+            .where(
+                AuditEvent.object_type == "complaint",
+                AuditEvent.object_id == complaint.id,
+                AuditEvent.action.not_in(LOOKING_EVENTS),
+            )
+            .order_by(AuditEvent.seq)
+        ).scalars()
+    ]
+    notes = {
+        n.id: n
+        for n in db.session.execute(
+            select(CaseNote).where(CaseNote.complaint_id == complaint.id)
+        ).scalars()
+    }
+    messages = {
+        m.id: m
+        for m in db.session.execute(
+            select(Message).where(Message.complaint_id == complaint.id)
+        ).scalars()
+    }
+    names = _names(
+        [e.actor_id for e in events]
+        + [(e.details or {}).get("assignee_id") for e in events]
+        + [n.created_by_id for n in notes.values()]
+        + [m.sent_by_id for m in messages.values()]
+    )
+    allegation_labels = {
+        a.id: str(ALLEGATIONS.get(a.category, a.category)) for a in complaint.allegations
+    }
+    recommendation_numbers = {
+        rec_id: number
+        for number, (rec_id,) in enumerate(
+            db.session.execute(
+                select(Recommendation.id)
+                .where(Recommendation.complaint_id == complaint.id)
+                .order_by(Recommendation.id)
+            ).all(),
+            start=1,
+        )
+    }
+    shown_notes, shown_messages = set(), set()
+    entries = []
+    for event in events:
+        details = event.details or {}
+        entry = TimelineEntry(
+            at=event.occurred_at,
+            kind="action" if event.action.removeprefix("case.") in ACTIONS else "edit",
+            title=_timeline_title(event.action),
+            actor=_actor_name(event.actor_type, event.actor_id, names),
+        )
+        if event.action == "complaint.submitted":
+            entry.kind = "filed"
+            entry.facts.append((_("Received by"), _label(CHANNELS, details.get("channel"))))
+        if "from" in details and "to" in details and details["from"] != details["to"]:
+            entry.change = (status_label(details["from"]), status_label(details["to"]))
+        if details.get("assignee_id"):
+            entry.facts.append((_("Assigned to"), names.get(details["assignee_id"], "")))
+        if details.get("referral_agency"):
+            entry.facts.append((_("Agency"), _label(AGENCIES, details["referral_agency"])))
+        if details.get("closure_reason"):
+            entry.facts.append(
+                (_("Closure reason"), _label(CLOSURE_REASONS, details["closure_reason"]))
+            )
+        if details.get("duplicate_of_id"):
+            original = db.session.get(Complaint, details["duplicate_of_id"])
+            if original is not None:
+                entry.link = (original.tracking_number, original.id)
+        if details.get("message_id") in messages:
+            entry.body = messages[details["message_id"]].body
+            shown_messages.add(details["message_id"])
+        if details.get("note_id") in notes:
+            entry.body = notes[details["note_id"]].body
+            shown_notes.add(details["note_id"])
+            if event.action == "case.note.added":
+                entry.kind = "note"
+        for allegation_id, finding in zip(
+            details.get("allegation_ids", []), details.get("findings", []), strict=False
+        ):
+            entry.facts.append(
+                (
+                    allegation_labels.get(allegation_id, f"#{allegation_id}"),
+                    _label(FINDINGS, finding) or _("Not decided yet"),
+                )
+            )
+        if details.get("recommendation_id"):
+            number = recommendation_numbers.get(details["recommendation_id"])
+            entry.facts.append((_("Recommendation"), f"{number or '?'}"))
+        if details.get("agency_response"):
+            entry.facts.append(
+                (_("Response"), _label(AGENCY_RESPONSES, details["agency_response"]))
+            )
+        entries.append(entry)
+    # Notes and messages written without an event naming them still belong on the timeline.
+    for note in notes.values():
+        if note.id not in shown_notes:
+            entries.append(
+                TimelineEntry(
+                    note.created_at,
+                    "note",
+                    _("Internal note"),
+                    names.get(note.created_by_id, ""),
+                    body=note.body,
+                )
+            )
+    for message in messages.values():
+        if message.id not in shown_messages:
+            outgoing = message.direction == "to_complainant"
+            entries.append(
+                TimelineEntry(
+                    message.created_at,
+                    "message_to" if outgoing else "message_from",
+                    _("Message to the complainant") if outgoing else _("The complainant wrote"),
+                    names.get(message.sent_by_id, "") if outgoing else _("The complainant"),
+                    body=message.body,
+                )
+            )
+    entries.sort(key=lambda e: e.at)
+    return entries
+
+
+def trail(complaint_id: int, after_seq: int = 0, limit: int = 500):
+    """The case's audit events as stored: actions, actors, times, field names and codes."""
+    events = case_events(complaint_id, after_seq=after_seq, limit=limit + 1)
+    more = len(events) > limit
+    events = events[:limit]
+    names = _names(e.actor_id for e in events)
+    rows = [
+        {
+            "seq": e.seq,
+            "at": e.occurred_at,
+            "action": e.action,
+            "actor": _actor_name(e.actor_type, e.actor_id, names),
+            "actor_type": e.actor_type,
+            "details": sorted((e.details or {}).items()),
+        }
+        for e in events
+    ]
+    return rows, (events[-1].seq if more and events else None)
+
+
+# --- audit of looking ----------------------------------------------------------------------
+
+
+def record_case_view(complaint: Complaint, actor: User) -> None:
+    record_event(
+        "case.viewed",
+        actor_type="staff",
+        actor_id=actor.id,
+        object_type="complaint",
+        object_id=complaint.id,
+    )
+
+
+def record_download(complaint: Complaint, attachment: Attachment, actor: User) -> None:
+    record_event(
+        "attachment.downloaded",
+        actor_type="staff",
+        actor_id=actor.id,
+        object_type="complaint",
+        object_id=complaint.id,
+        details={"attachment_id": attachment.id},
+    )
+
+
+# --- edits -------------------------------------------------------------------------------------
+
+
+def require_status(complaint: Complaint, statuses) -> None:
+    """Refuse (409) an edit the case's status does not allow now."""
+    what = {
+        FINDINGS_STATUSES: _("Findings"),
+        RECOMMENDATION_STATUSES: _("Recommendations"),
+        RESPONSE_STATUSES: _("The agency's response"),
+    }[statuses]
+    if complaint.status not in statuses:
+        raise ActionNotAllowed(
+            _(
+                "%(what)s cannot be changed while the case is “%(status)s”.",
+                what=what,
+                status=status_label(complaint.status),
+            )
+        )
+
+
+def _touch(complaint: Complaint, actor: User) -> None:
+    """Mark the case changed: the version column moves on, so stale pages are refused."""
+    complaint.updated_at = utcnow()
+    complaint.updated_by_id = actor.id
+
+
+def _edit_event(action: str, complaint: Complaint, actor: User, details: dict) -> None:
+    record_event(
+        action,
+        actor_type="staff",
+        actor_id=actor.id,
+        object_type="complaint",
+        object_id=complaint.id,
+        details=details,
+    )
+
+
+def add_note(complaint: Complaint, actor: User, body: str, *, expected_version) -> CaseNote:
+    check_version(complaint, expected_version)
+    note = CaseNote(complaint_id=complaint.id, body=body, created_by_id=actor.id)
+    db.session.add(note)
+    db.session.flush()
+    _edit_event("case.note.added", complaint, actor, {"note_id": note.id, "fields": ["body"]})
+    return note
+
+
+def record_findings(
+    complaint: Complaint, actor: User, chosen: dict[int, str | None], *, expected_version
+) -> list[int]:
+    """Set the findings that changed; returns the ids of the allegations changed."""
+    require_status(complaint, FINDINGS_STATUSES)
+    check_version(complaint, expected_version)
+    changed, codes = [], []
+    now = utcnow()
+    for allegation in complaint.allegations:
+        if allegation.id not in chosen:
+            continue
+        finding = chosen[allegation.id]
+        if finding is not None and finding not in FINDINGS:
+            raise ValueError("unknown finding")
+        if finding == allegation.finding:
+            continue
+        allegation.finding = finding
+        allegation.finding_by_id = actor.id if finding else None
+        allegation.finding_at = now if finding else None
+        changed.append(allegation.id)
+        codes.append(finding)
+    if changed:
+        _touch(complaint, actor)
+        _edit_event(
+            "case.findings.recorded",
+            complaint,
+            actor,
+            {"allegation_ids": changed, "findings": codes, "fields": ["finding"]},
+        )
+        db.session.flush()
+    return changed
+
+
+def add_recommendation(
+    complaint: Complaint, actor: User, body: str, *, expected_version
+) -> Recommendation:
+    require_status(complaint, RECOMMENDATION_STATUSES)
+    check_version(complaint, expected_version)
+    recommendation = Recommendation(
+        complaint_id=complaint.id, body=body, created_by_id=actor.id, updated_by_id=actor.id
+    )
+    db.session.add(recommendation)
+    _touch(complaint, actor)
+    db.session.flush()
+    _edit_event(
+        "case.recommendation.added",
+        complaint,
+        actor,
+        {"recommendation_id": recommendation.id, "fields": ["body"]},
+    )
+    return recommendation
+
+
+def recommendation_of(complaint: Complaint, recommendation_id: int) -> Recommendation | None:
+    return db.session.execute(
+        select(Recommendation).where(
+            Recommendation.id == recommendation_id,
+            Recommendation.complaint_id == complaint.id,
+        )
+    ).scalar_one_or_none()
+
+
+def edit_recommendation(
+    complaint: Complaint,
+    recommendation: Recommendation,
+    actor: User,
+    body: str,
+    *,
+    expected_version,
+) -> bool:
+    require_status(complaint, RECOMMENDATION_STATUSES)
+    check_version(complaint, expected_version)
+    if body == recommendation.body:
+        return False
+    recommendation.body = body
+    recommendation.updated_by_id = actor.id
+    _touch(complaint, actor)
+    db.session.flush()
+    _edit_event(
+        "case.recommendation.edited",
+        complaint,
+        actor,
+        {"recommendation_id": recommendation.id, "fields": ["body"]},
+    )
+    return True
+
+
+def record_agency_response(
+    complaint: Complaint,
+    recommendation: Recommendation,
+    actor: User,
+    response: str,
+    notes: str | None,
+    *,
+    expected_version,
+) -> None:
+    require_status(complaint, RESPONSE_STATUSES)
+    check_version(complaint, expected_version)
+    if response not in AGENCY_RESPONSES:
+        raise ValueError("unknown agency response")
+    recommendation.agency_response = response
+    recommendation.response_notes = notes or None
+    recommendation.response_recorded_at = utcnow()
+    recommendation.response_recorded_by_id = actor.id
+    recommendation.updated_by_id = actor.id
+    _touch(complaint, actor)
+    db.session.flush()
+    _edit_event(
+        "case.agency_response.recorded",
+        complaint,
+        actor,
+        {
+            "recommendation_id": recommendation.id,
+            "agency_response": response,
+            "fields": ["agency_response", "response_notes"],
+        },
+    )
