@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, g, make_response, redirect, render_template, request, session, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
 from intake.database import utcnow
@@ -12,6 +12,9 @@ from . import services
 from .models import AnonymousStaff
 
 SESSION_KEY = "staff_token"
+# Why the sign-in page is shown: "ended" (idle, disabled, signed out elsewhere),
+# "signed_out", "restart" (a half-done sign-in ran out of time).
+NOTICE_KEY = "staff_notice"
 _TOUCH_EVERY_SECONDS = 60
 
 
@@ -25,7 +28,11 @@ def load_current_user() -> None:
     staff_session = services.session_for(token)
     if staff_session is None:
         session.pop(SESSION_KEY, None)
-        db.session.commit()  # an idle session found expired is ended for good
+        session[NOTICE_KEY] = "ended"
+        try:
+            db.session.commit()  # a session found idle is ended for good
+        except SQLAlchemyError:
+            db.session.rollback()  # still refused now; the next request ends it
         return
     g.user, g.staff_session = staff_session.user, staff_session
     if (utcnow() - staff_session.last_seen_at).total_seconds() > _TOUCH_EVERY_SECONDS:
@@ -49,8 +56,12 @@ def requires(permission: str | None = None):
             user = current_user()
             if not user.is_authenticated:
                 if request.method == "GET":
-                    return redirect(url_for("accounts.sign_in", next=request.full_path))
-                abort(401)
+                    next_url = request.full_path.rstrip("?")
+                    return redirect(url_for("accounts.sign_in", next=next_url))
+                # A form posted after the session ended: say so, and how to keep what was
+                # typed (the browser's Back button), rather than a bare error.
+                page = render_template("accounts/session_ended.html")
+                abort(make_response(page, 401))
             if permission is not None and not user.can(permission):
                 abort(403)
             return view(*args, **kwargs)

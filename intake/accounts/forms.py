@@ -27,6 +27,21 @@ class CodeForm(FlaskForm):
     )
 
 
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least 12 characters. A few unrelated words are easy to remember."),
+        validators=[
+            DataRequired(message=_l("Enter a new password.")),
+            Length(max=200, message=_l("Use %(max)d characters or fewer.", max=200)),
+        ],
+    )
+    confirmation = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(message=_l("Enter the new password again."))],
+    )
+
+
 class AccountForm(FlaskForm):
     email = EmailField(
         _l("Email address"),
@@ -36,13 +51,26 @@ class AccountForm(FlaskForm):
                 message=_l("Enter an email address like name@example.gov."),
                 check_deliverability=False,
             ),
+            Length(max=254, message=_l("Use %(max)d characters or fewer.", max=254)),
         ],
         filters=[strip],
     )
     name = StringField(
         _l("Full name"),
-        validators=[DataRequired(message=_l("Enter the person's name.")), Length(max=200)],
+        validators=[
+            DataRequired(message=_l("Enter the person's name.")),
+            Length(max=200, message=_l("Use %(max)d characters or fewer.", max=200)),
+        ],
         filters=[strip],
     )
-    roles = MultiCheckboxField(_l("Roles"), choices=list(ROLES.items()))
-    active = BooleanField(_l("Account is active"), default=True)
+    roles = MultiCheckboxField(
+        _l("Roles"),
+        description=_l("Choose every role this person needs."),
+        choices=list(ROLES.items()),
+        validators=[DataRequired(message=_l("Choose at least one role."))],
+    )
+    active = BooleanField(
+        _l("Account is active"),
+        description=_l("A disabled account cannot sign in, and its open sessions end at once."),
+        default=True,
+    )
