@@ -8,7 +8,7 @@ export INTAKE_ENV ?= development
 .PHONY: run test bench lint install assets translations db demo clean
 
 run: install assets translations db
-	@echo 'intake: http://127.0.0.1:'$${PORT:-5000}'/  (public filing form; Ctrl-C stops)'
+	@echo 'intake: http://127.0.0.1:'$${PORT:-5000}'/  (public filing form; staff sign-in as printed above; Ctrl-C stops)'
 	$(FLASK) run --port $${PORT:-5000}
 
 test: install assets translations
@@ -45,9 +45,11 @@ messages: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o intake/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i intake/translations/messages.pot -d intake/translations --no-fuzzy-matching
 
+# Migrate and seed demo data; in development, also a staff account and how to sign in with it.
 db: install
 	$(FLASK) db upgrade
 	$(FLASK) demo seed-if-empty --count $${DEMO_COMPLAINTS:-200}
+	@if [ "$$INTAKE_ENV" = development ]; then $(FLASK) accounts dev-user --port $${PORT:-5000}; fi
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache
