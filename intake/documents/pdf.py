@@ -1,0 +1,301 @@
+"""The one place HTML becomes PDF.
+
+Complaint text is hostile input, so every PDF goes through ``render_pdf``:
+
+- **Only our own static files.** WeasyPrint fetches stylesheets, images, fonts and
+  ``<link rel=attachment>`` targets through a URL fetcher. Ours (``StaticOnlyFetcher``) serves
+  ``file:`` URLs that resolve (symlinks and ``..`` followed) inside the project's ``static``
+  folder, with an allowed suffix and a size limit, and refuses everything else: http, https,
+  ftp, data, other files, other hosts. It never opens a network connection, so there is nothing
+  to redirect. Templates escape what people typed, so hostile markup is text, not elements;
+  the fetcher is the second wall behind that.
+- **A time limit.** WeasyPrint is pure Python plus Pango: a thread cannot be stopped, and a
+  signal alarm only works on a main thread. So rendering happens in a separate, long-lived
+  worker process (``python -m intake.documents.pdf``), one per app process, started on first
+  use with WeasyPrint already imported and its fonts loaded. A render that takes longer than the
+  limit gets its worker killed (and a fresh one next time) and raises ``RenderTimeout``.
+  The worker also has an address-space limit, so a runaway layout cannot eat the machine.
+  Passing the HTML and the PDF through a pipe costs about a millisecond.
+- **PDF/A-2a.** Level "a" of PDF/A means tagged (structure for screen readers, reading order,
+  Unicode text) *and* archival (fonts embedded, colours defined, no external content). Letters
+  are kept with the case and summaries are shared with agencies for years, so archiving matters
+  as much as accessibility; PDF/UA-1 gives the tags without the archival guarantees. PDF/A-2
+  also forbids embedded non-PDF files, and WeasyPrint drops them: a third wall against
+  ``<link rel=attachment>``. The title, language and author come from the document's
+  ``<title>``, ``<html lang>`` and ``<meta name=author>``; a document without them is refused.
+  Viewers are asked to show the title rather than the file name (as PDF/UA asks).
+- **Fonts from the machine.** DejaVu and Liberation (Debian packages, installed by
+  ``scripts/ensure_fonts.sh``) cover Spanish; nothing is downloaded.
+"""
+
+import json
+import logging
+import os
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+STATIC_ROOT = ROOT / "static"
+PDF_VARIANT = "pdf/a-2a"
+DEFAULT_TIMEOUT_SECONDS = 20.0
+STARTUP_TIMEOUT_SECONDS = 60.0
+# What the worker may fetch from the static folder, and its type.
+STATIC_TYPES = {
+    ".css": "text/css",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".svg": "image/svg+xml",
+    ".ttf": "font/ttf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+}
+MAX_STATIC_BYTES = 4 * 1024 * 1024
+# The worker's address-space limit: generous for WeasyPrint, fatal for a runaway.
+WORKER_MEMORY_BYTES = 3 * 1024 * 1024 * 1024
+_FRAME = struct.Struct(">I")
+
+log = logging.getLogger(__name__)
+
+
+class RenderError(RuntimeError):
+    """The document could not be rendered (the worker failed or refused it)."""
+
+
+class RenderTimeout(RenderError):
+    """The render took longer than its time limit; its worker was stopped."""
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+    # How many fetches the URL fetcher refused (anything not one of our static files).
+    refused_fetches: int
+
+
+def render_pdf(html: str, *, timeout: float | None = None) -> RenderedPdf:
+    """Render one HTML document (from our templates) to a PDF/A-2a file within ``timeout``."""
+    return default_renderer().render(html, timeout=timeout)
+
+
+def default_renderer() -> "Renderer":
+    """This process's renderer (a forked process gets its own, never its parent's pipes)."""
+    global _default
+    with _default_lock:
+        if _default is None or _default.owner_pid != os.getpid():
+            _default = Renderer()
+        return _default
+
+
+_default: "Renderer | None" = None
+_default_lock = threading.Lock()
+
+
+class Renderer:
+    """One worker process and the lock that gives it one document at a time."""
+
+    def __init__(self, static_root: Path = STATIC_ROOT):
+        self.static_root = static_root
+        self.owner_pid = os.getpid()
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen | None = None
+
+    def render(self, html: str, *, timeout: float | None = None) -> RenderedPdf:
+        limit = DEFAULT_TIMEOUT_SECONDS if timeout is None else timeout
+        request = json.dumps({"html": html}).encode()
+        with self._lock:
+            process = self._ensure_started()
+            try:
+                _write_frame(process.stdin, request)
+                deadline = time.monotonic() + limit
+                header = json.loads(_read_frame(process.stdout, deadline))
+                if not header.get("ok"):
+                    raise RenderError(f"render failed: {header.get('error', 'unknown')}")
+                data = _read_frame(process.stdout, deadline)
+            except TimeoutError:
+                self._stop()
+                raise RenderTimeout(f"render took longer than {limit:g} s") from None
+            except (OSError, ValueError, EOFError) as error:
+                self._stop()
+                raise RenderError(f"render worker failed: {type(error).__name__}") from error
+        return RenderedPdf(data, header["pages"], header["refused"])
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def _ensure_started(self) -> subprocess.Popen:
+        if self._process is not None and self._process.poll() is None:
+            return self._process
+        self._stop()
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "intake.documents.pdf", str(self.static_root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            close_fds=True,
+            cwd=str(ROOT),
+        )
+        self._process = process
+        try:
+            ready = json.loads(
+                _read_frame(process.stdout, time.monotonic() + STARTUP_TIMEOUT_SECONDS)
+            )
+        except (TimeoutError, OSError, ValueError, EOFError) as error:
+            self._stop()
+            raise RenderError("the render worker did not start") from error
+        if not ready.get("ready"):
+            self._stop()
+            raise RenderError("the render worker did not start")
+        return process
+
+    def _stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                stream.close()
+
+
+def _write_frame(stream, payload: bytes) -> None:
+    stream.write(_FRAME.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def _read_exactly(stream, size: int, deadline: float | None) -> bytes:
+    """Read ``size`` bytes from a pipe, giving up (TimeoutError) at ``deadline``."""
+    import selectors
+
+    chunks, remaining = [], size
+    fd = stream.fileno()
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while remaining:
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0 or not selector.select(left):
+                    raise TimeoutError
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                raise EOFError("the render worker closed its output")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_frame(stream, deadline: float | None) -> bytes:
+    (size,) = _FRAME.unpack(_read_exactly(stream, _FRAME.size, deadline))
+    return _read_exactly(stream, size, deadline)
+
+
+# --- the worker process -----------------------------------------------------------------------
+
+
+def static_only_fetcher(static_root: Path):
+    """A WeasyPrint URL fetcher that serves files under ``static_root`` and nothing else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    root = static_root.resolve()
+
+    class StaticOnlyFetcher(URLFetcher):
+        def __init__(self):
+            # No redirects, and only file: URLs even reach our fetch().
+            super().__init__(allowed_protocols=("file",), allow_redirects=False)
+            self.refused = 0
+
+        def fetch(self, url, headers=None):
+            try:
+                path = _static_path(root, url)
+            except ValueError:
+                self.refused += 1
+                raise
+            return URLFetcherResponse(
+                path.as_uri(), path.read_bytes(), {"Content-Type": STATIC_TYPES[path.suffix]}
+            )
+
+    return StaticOnlyFetcher()
+
+
+def _static_path(root: Path, url: str) -> Path:
+    """The file a URL names, if it is one of our static files; ValueError otherwise."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        raise ValueError("only the project's static files may be fetched")
+    path = Path(url2pathname(unquote(parts.path))).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise ValueError("only the project's static files may be fetched")
+    if path.suffix not in STATIC_TYPES or path.stat().st_size > MAX_STATIC_BYTES:
+        raise ValueError("not a static file type a document may use")
+    return path
+
+
+def _finish(document, pdf) -> None:
+    """Ask viewers to show the document's title, not its file name (PDF/UA asks this)."""
+    import pydyf
+
+    preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+    preferences["DisplayDocTitle"] = "true"
+    pdf.catalog["ViewerPreferences"] = preferences
+
+
+def _render_in_worker(html: str, static_root: Path, font_config) -> tuple[dict, bytes]:
+    from weasyprint import HTML
+
+    fetcher = static_only_fetcher(static_root)
+    document = HTML(
+        string=html, base_url=static_root.resolve().as_uri() + "/", url_fetcher=fetcher
+    ).render(font_config=font_config, pdf_variant=PDF_VARIANT)
+    metadata = document.metadata
+    if not (metadata.title and metadata.lang and metadata.authors):
+        raise ValueError("a document needs a title, a language and an author")
+    data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_finish)
+    return {"ok": True, "pages": len(document.pages), "refused": fetcher.refused}, data
+
+
+def _serve(static_root: Path) -> None:
+    """The worker: read a request, render it, answer; until the app process goes away."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
+    # WeasyPrint logs refused URLs, and a hostile URL may carry personal data: stay quiet.
+    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    # The answers get a private copy of stdout; anything a library prints goes to stderr.
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    inp = sys.stdin.buffer
+    # Load the fonts once now, so the first real document is as quick as the rest.
+    _render_in_worker(
+        '<html lang="en"><title>.</title><meta name="author" content="."><p>.</p></html>',
+        static_root,
+        font_config,
+    )
+    _write_frame(out, json.dumps({"ready": True}).encode())
+    while True:
+        try:
+            request = json.loads(_read_frame(inp, None))
+        except EOFError:
+            return  # the app process is gone
+        try:
+            header, data = _render_in_worker(request["html"], static_root, font_config)
+        except Exception as error:  # the parent raises RenderError with the type
+            _write_frame(out, json.dumps({"ok": False, "error": type(error).__name__}).encode())
+            continue
+        _write_frame(out, json.dumps(header).encode())
+        _write_frame(out, data)
+
+
+if __name__ == "__main__":
+    _serve(Path(sys.argv[1]))
