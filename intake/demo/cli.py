@@ -32,7 +32,12 @@ PROGRESS_EVERY = 50_000
     type=click.IntRange(min=1),
     help="Complaints per insert batch (one commit each).",
 )
-def generate_command(count: int, seed: int | None, batch_size: int) -> None:
+@click.option(
+    "--assign",
+    is_flag=True,
+    help="Assign cases past 'received' to the staff accounts already in the database.",
+)
+def generate_command(count: int, seed: int | None, batch_size: int, assign: bool) -> None:
     """Insert COUNT generated complaints: invented people, fake contact details.
 
     Each is audited as a filing, like a real one. Their access codes are not usable.
@@ -48,7 +53,9 @@ def generate_command(count: int, seed: int | None, batch_size: int) -> None:
             next_report = done + PROGRESS_EVERY
 
     try:
-        inserted = generate_complaints(count, seed=seed, batch_size=batch_size, progress=progress)
+        inserted = generate_complaints(
+            count, seed=seed, batch_size=batch_size, progress=progress, assign=assign
+        )
     except RuntimeError as error:
         raise click.ClickException(str(error)) from error
     elapsed = time.perf_counter() - started

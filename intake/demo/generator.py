@@ -20,6 +20,12 @@ characters. For full-text search benchmarks, rare terms appear in a known share 
 - "zamboni": ~0.05%
 
 while words such as "officer", "interpreter" / "intérprete" or "ICE" are common.
+
+With ``assign=True`` (``flask demo generate --assign``), cases past "received" are assigned to
+active staff already in the database: triage-side statuses (triage, awaiting information,
+Inspector General review) to intake specialists and supervisors, casework statuses (component
+referral onwards) to investigators and supervisors, and 80% of closed cases to whoever might have
+closed them. Otherwise, or without staff accounts, every case stays unassigned.
 """
 
 import json
@@ -34,6 +40,7 @@ from itertools import accumulate
 
 from sqlalchemy import ARRAY, JSON, ColumnElement, String, Table, any_, insert, literal, select
 
+from intake.accounts.models import User, UserRole
 from intake.audit.models import AuditEvent
 from intake.audit.services import event_hash, lock_chain_head
 from intake.complaints import identifiers
@@ -2032,9 +2039,10 @@ class _Reference:
     other_counties: list[tuple[str, str, str]]  # (fips, state, name) outside STATE_WEIGHTS
     state_names: dict[str, str]
     hot: dict[str, list[tuple[str, str, tuple[str, ...]]]]  # state -> [(fips, name, cities)]
+    staff: dict[str, list[int]]  # role -> ids of active staff with it
 
 
-def _load_reference() -> _Reference:
+def _load_reference(assign: bool = False) -> _Reference:
     rows = db.session.execute(
         select(County.fips, County.state_code, County.name).order_by(County.fips)
     ).all()
@@ -2051,7 +2059,21 @@ def _load_reference() -> _Reference:
         state: [(fips, names[fips], cities) for fips, cities in counties.items() if fips in names]
         for state, counties in HOT_COUNTIES.items()
     }
-    return _Reference(by_state, other, state_names, hot)
+    staff: dict[str, list[int]] = {}
+    if assign:
+        for user_id, role in db.session.execute(
+            select(UserRole.user_id, UserRole.role)
+            .join(User, User.id == UserRole.user_id)
+            .where(User.active)
+            .order_by(UserRole.user_id)
+        ):
+            staff.setdefault(role, []).append(user_id)
+    return _Reference(by_state, other, state_names, hot, staff)
+
+
+# Who works a case in each status (see the module docstring); "received" waits for a claim.
+TRIAGE_STATUSES = ("triage", "awaiting_information", "oig_review")
+ASSIGNED_CLOSED_SHARE = 0.8
 
 
 class _Generator:
@@ -2082,6 +2104,9 @@ class _Generator:
             for s in SCENARIOS
         }
         self.allegation_count = _Choice({1: 50, 2: 35, 3: 15})
+        staff = ref.staff
+        self.triage_staff = staff.get("intake_specialist", []) + staff.get("supervisor", [])
+        self.casework_staff = staff.get("investigator", []) + staff.get("supervisor", [])
         self.context_count = _Choice({0: 30, 1: 50, 2: 20})
         self.stories = {}
         for lang, texts in TEXTS.items():
@@ -2347,6 +2372,7 @@ class _Generator:
                 rng.choice(GENERATED_CLOSURE_REASONS) if status == "closed" else None
             ),
             "submission_key": None,
+            "assignee_id": self._assignee(status),
         }
 
         # People.
@@ -2411,6 +2437,18 @@ class _Generator:
             "contexts": contexts,
             "priors": priors,
         }
+
+    def _assignee(self, status: str) -> int | None:
+        rng = self.rng
+        if status == "received":
+            return None
+        if status in TRIAGE_STATUSES:
+            pool = self.triage_staff
+        elif status == "closed" and rng.random() >= ASSIGNED_CLOSED_SHARE:
+            return None
+        else:
+            pool = self.casework_staff or self.triage_staff
+        return rng.choice(pool) if pool else None
 
     def _filer(self, anonymous, first, last, organization, state, city, lang) -> dict:
         rng = self.rng
@@ -2678,19 +2716,21 @@ def generate_complaints(
     batch_size: int = 2000,
     *,
     progress: Callable[[int], None] | None = None,
+    assign: bool = False,
 ) -> int:
     """Insert ``count`` generated complaints, committing per batch; return how many.
 
     Commits the session, including anything the caller left pending in it. The same seed on
     the same day gives the same complaints (dates are relative to today; tracking numbers are
-    always random). ``progress`` is called with the running total after each batch.
+    always random). ``progress`` is called with the running total after each batch. ``assign``
+    gives cases past "received" to the staff accounts already there (see the module docstring).
     """
     if count <= 0:
         return 0
     _check_vocabularies()
     batch_size = max(1, batch_size)
     try:
-        gen = _Generator(_FastRandom(seed), _load_reference(), datetime.now(UTC))
+        gen = _Generator(_FastRandom(seed), _load_reference(assign), datetime.now(UTC))
         inserted = 0
         while inserted < count:
             n = min(batch_size, count - inserted)
