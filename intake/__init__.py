@@ -74,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     from .complaints.entry import bp as entry
     from .complaints.views import bp as complaints
     from .demo.cli import bp as demo_cli
+    from .documents.views import bp as documents
     from .queue.views import bp as queue
     from .reference.views import bp as reference
     from .review.views import bp as review
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
         queue,
         review,
         entry,
+        documents,
         audit_cli,
         demo_cli,
     ):
