@@ -4,7 +4,7 @@ by someone else in the meantime is caught instead of overwritten."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, Label, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from intake.complaints.fields import strip
 from intake.reference.categories import AGENCIES, AGENCY_RESPONSES, ALLEGATIONS, FINDINGS
@@ -103,7 +103,7 @@ class NoteForm(CaseForm):
         _l("Internal note"),
         description=_l("Staff only. The complainant never sees notes."),
         validators=[
-            InputRequired(message=_l("Write the note.")),
+            DataRequired(message=_l("Write the note.")),
             Length(max=NOTE_MAX_CHARS, message=_l("Keep it under 20,000 characters.")),
         ],
         filters=[strip],
@@ -114,7 +114,7 @@ class RecommendationForm(CaseForm):
     body = TextAreaField(
         _l("Recommendation to the agency"),
         validators=[
-            InputRequired(message=_l("Write the recommendation.")),
+            DataRequired(message=_l("Write the recommendation.")),
             Length(max=NOTE_MAX_CHARS, message=_l("Keep it under 20,000 characters.")),
         ],
         filters=[strip],
@@ -146,8 +146,9 @@ class AgencyResponseForm(CaseForm):
 FINDING_FIELD_PREFIX = "allegation_"
 
 
-def findings_form(complaint, formdata=None) -> CaseForm:
-    """One select per allegation of this complaint, named by the allegation's id."""
+def findings_form(complaint, **form_args) -> CaseForm:
+    """One select per allegation of this complaint, named by the allegation's id. Without
+    ``formdata=None`` it reads the posted form, like any FlaskForm."""
 
     class FindingsForm(CaseForm):
         pass
@@ -170,8 +171,7 @@ def findings_form(complaint, formdata=None) -> CaseForm:
                 validate_choice=False,
             ),
         )
-    form = FindingsForm(formdata=formdata, prefix="findings")
-    return form
+    return FindingsForm(prefix="findings", **form_args)
 
 
 def findings_by_allegation(form) -> dict[int, str | None]:

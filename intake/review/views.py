@@ -40,6 +40,7 @@ from .forms import (
 from .workflow import (
     ACTIONS,
     STAFF_STATUS_LABELS,
+    ActionNotAllowed,
     MissingInput,
     VersionConflict,
     WorkflowError,
@@ -132,6 +133,13 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
     forms = _forms_for(complaint, user, actions)
     forms.update(_recommendation_forms(complaint, user, recommendations))
     forms.update(failed or {})
+    # A refused action that is no longer open still shows what was typed, to copy.
+    kept = None
+    if failed:
+        key = next(iter(failed))
+        name = key.removeprefix("action:")
+        if key.startswith("action:") and name not in {a.name for a in actions}:
+            kept = {"action": ACTIONS[name], "form": failed[key]}
     due = deadlines.due_at(complaint)
     html = render_template(
         "review/case.html",
@@ -149,6 +157,7 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
         forms=forms,
         failed_key=next(iter(failed), None) if failed else None,
         problem=problem,
+        kept=kept,
         due_at=due,
         due_days=(due.date() - utcnow().date()).days if due else None,
         overdue=deadlines.is_overdue(complaint),
@@ -197,12 +206,26 @@ def _refuse(complaint: Complaint, key: str, form, error=None):
         field.errors = [*field.errors, error.message]
     elif isinstance(error, (VersionConflict, StaleDataError)):
         status, problem = 409, {"kind": "conflict", "message": _conflict_message()}
+    elif isinstance(error, ActionNotAllowed) and _posted_version(form) not in (
+        None,
+        complaint.version,
+    ):
+        # Not possible now because someone else moved the case since this page was loaded.
+        status = 409
+        problem = {"kind": "conflict", "message": _conflict_message(), "detail": error.message}
     elif isinstance(error, WorkflowError):
         status, problem = error.status_code, {"kind": "refused", "message": error.message}
     elif form.version.errors:
         problem = {"kind": "refused", "message": _("Reload the case page and try again.")}
     form.show_version(complaint.version)
     return _render_case(complaint, status, failed={key: form}, problem=problem)
+
+
+def _posted_version(form) -> int | None:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return None
 
 
 def _save(complaint: Complaint, key: str, form, change, *, precheck=None, anchor=None):

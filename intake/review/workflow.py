@@ -324,6 +324,14 @@ def apply_action(
             complaint.duplicate_of_id = inputs["duplicate_of"].id
             details["duplicate_of_id"] = complaint.duplicate_of_id
 
+    # The status moves with its closure reason in the same UPDATE: the CHECK that ties them
+    # would refuse a flush (for the note or message below) that saw only one of them.
+    if target != current:
+        complaint.status = target
+        complaint.status_changed_at = now
+    complaint.updated_by_id = actor_id
+    complaint.updated_at = now
+
     if "message" in action.requires:
         direction = "from_complainant" if name == "complainant_replied" else "to_complainant"
         sent = Message(
@@ -341,11 +349,6 @@ def apply_action(
         db.session.flush()
         details["note_id"] = note.id
 
-    if target != current:
-        complaint.status = target
-        complaint.status_changed_at = now
-    complaint.updated_by_id = actor_id
-    complaint.updated_at = now
     record_event(
         f"case.{name}",
         actor_type="public" if actor is None else "staff",
