@@ -14,7 +14,12 @@ from intake.extensions import db
 
 from .pdf import RenderedPdf, render_pdf
 
-AUTHOR = "Office for Civil Rights Complaints"
+# The office's name, as documents are signed and as their author metadata says, per language.
+# Letter wording, not interface text: it lives with the letters, not in the translations.
+OFFICE_NAMES = {
+    "en": "Office for Civil Rights Complaints",
+    "es": "Oficina de Quejas de Derechos Civiles",
+}
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ def document_html(template: str, language: str, **context) -> str:
         return render_template(
             f"documents/{template}",
             document_language=language,
-            document_author=AUTHOR,
+            document_author=OFFICE_NAMES.get(language, OFFICE_NAMES["en"]),
             **context,
         )
 

@@ -7,17 +7,34 @@ rendering function, record the export in the audit trail, commit once, send it.
 import logging
 import time
 
-from flask import Blueprint, current_app, render_template, request, session
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.routing import BuildError
 
 from intake.accounts.access import current_user, requires
+from intake.audit.services import record_event
 from intake.complaints import drafts, identifiers
 from intake.complaints.models import Complaint
 from intake.database import writes_on_get
 from intake.extensions import db
 from intake.review.access import case_or_404
 
-from . import receipts, rendering, summaries
+from . import exports, letters, receipts, rendering, summaries
+from .forms import ExportForm, LetterForm, WordingForm
 from .pdf import RenderError
 
 bp = Blueprint("documents", __name__)
@@ -119,3 +136,304 @@ def case_summary(complaint_id: int):
     )
     db.session.commit()
     return rendering.pdf_response(rendered.data, summaries.summary_filename(complaint, redacted))
+
+
+# --- letters ----------------------------------------------------------------------------------
+
+# Who edits letter wording. Administrators hold reference data (DESIGN.md); until roles.py has
+# a permission of its own for letter templates, the account administrators' one stands in.
+WORDING_PERMISSION = "accounts.manage"
+
+
+@bp.route("/staff/documents/cases/<int:complaint_id>/letters", methods=["GET"])
+@requires("case.view")
+def case_letters(complaint_id: int):
+    complaint = case_or_404(current_user(), complaint_id)
+    form = LetterForm(formdata=None, data={"language": letters.default_language(complaint)})
+    return _letters_page(complaint, form)
+
+
+def _letters_page(complaint: Complaint, form: LetterForm, status: int = 200, problem=None):
+    return (
+        render_template(
+            "documents/case_letters.html",
+            complaint=complaint,
+            form=form,
+            problem=problem,
+            letters=letters.case_letters(complaint.id),
+            kind_labels=letters.LETTER_KIND_LABELS,
+            language_labels=letters.LANGUAGE_LABELS,
+            unavailable={
+                kind: letters.unavailable_reason(complaint, kind)
+                for kind in letters.LETTER_KIND_LABELS
+            },
+            case_url=_case_url(complaint.id),
+        ),
+        status,
+    )
+
+
+def _case_url(complaint_id: int) -> str:
+    try:
+        return url_for("review.case", complaint_id=complaint_id)
+    except BuildError:
+        return f"{request.script_root}/staff/cases/{complaint_id}"
+
+
+@bp.route("/staff/documents/cases/<int:complaint_id>/letters", methods=["POST"])
+@requires("case.view")
+def generate_letter(complaint_id: int):
+    user = current_user()
+    complaint = case_or_404(user, complaint_id)
+    form = LetterForm()
+    if not form.validate():
+        return _letters_page(complaint, form, 400)
+    reason = letters.unavailable_reason(complaint, form.kind.data)
+    if reason is not None:
+        form.kind.errors = [*form.kind.errors, reason]
+        return _letters_page(complaint, form, 409)
+    try:
+        letter = letters.generate_letter(complaint, form.kind.data, form.language.data, user)
+    except RenderError as error:
+        return _render_failed(error)
+    db.session.commit()
+    flash(
+        _(
+            "%(letter)s generated and kept with the case. Download it below.",
+            letter=letters.LETTER_KIND_LABELS[letter.kind],
+        ),
+        "success",
+    )
+    return redirect(url_for(".case_letters", complaint_id=complaint.id), code=303)
+
+
+@bp.route("/staff/documents/cases/<int:complaint_id>/letters/<int:letter_id>.pdf")
+@writes_on_get
+@requires("case.view")
+def download_letter(complaint_id: int, letter_id: int):
+    user = current_user()
+    complaint = case_or_404(user, complaint_id)
+    letter = letters.case_letter(complaint, letter_id) or abort(404)
+    data = letter.pdf
+    rendering.record_export(
+        "letter", complaint.id, actor_type="staff", actor_id=user.id, letter_id=letter.id
+    )
+    db.session.commit()
+    return rendering.pdf_response(data, letters.letter_filename(letter, complaint.tracking_number))
+
+
+@bp.route("/staff/documents/letter-templates")
+@requires(WORDING_PERMISSION)
+def letter_templates():
+    rows = []
+    for kind, kind_label in letters.LETTER_KIND_LABELS.items():
+        for language, language_label in letters.LANGUAGE_LABELS.items():
+            latest = letters.latest_template(kind, language)
+            rows.append(
+                {
+                    "kind": kind,
+                    "language": language,
+                    "label": kind_label,
+                    "language_label": language_label,
+                    "latest": latest,
+                }
+            )
+    return render_template("documents/letter_templates.html", rows=rows)
+
+
+def _wording_page(kind: str, language: str, form: WordingForm, status: int = 200):
+    return (
+        render_template(
+            "documents/letter_template.html",
+            kind=kind,
+            language=language,
+            kind_label=letters.LETTER_KIND_LABELS[kind],
+            language_label=letters.LANGUAGE_LABELS[language],
+            form=form,
+            built_in=letters.built_in_wording(kind, language),
+            current=letters.current_wording(kind, language),
+            placeholders=letters.PLACEHOLDERS,
+            history=letters.template_history(kind, language),
+        ),
+        status,
+    )
+
+
+def _known_wording(kind: str, language: str) -> None:
+    if kind not in letters.LETTER_KIND_LABELS or language not in letters.LANGUAGE_LABELS:
+        abort(404)
+
+
+@bp.route("/staff/documents/letter-templates/<kind>/<language>", methods=["GET"])
+@requires(WORDING_PERMISSION)
+def letter_template(kind: str, language: str):
+    _known_wording(kind, language)
+    current = letters.current_wording(kind, language)
+    form = WordingForm(formdata=None, data={"subject": current.subject, "body": current.body})
+    return _wording_page(kind, language, form)
+
+
+@bp.route("/staff/documents/letter-templates/<kind>/<language>", methods=["POST"])
+@requires(WORDING_PERMISSION)
+def save_letter_template(kind: str, language: str):
+    _known_wording(kind, language)
+    form = WordingForm()
+    if not form.validate():
+        return _wording_page(kind, language, form, 400)
+    if request.form.get("action") == "built_in":
+        built_in = letters.built_in_wording(kind, language)
+        subject, body = built_in.subject, built_in.body
+    else:
+        subject, body = form.subject.data or "", form.body.data or ""
+    try:
+        letters.save_wording(kind, language, subject, body, current_user())
+    except letters.WordingError as refused:
+        db.session.rollback()
+        field = form.subject if refused.field == "subject" else form.body
+        field.errors = [*field.errors, refused.message]
+        return _wording_page(kind, language, form, 400)
+    db.session.commit()
+    flash(_("The new wording is saved. Letters generated from now on use it."), "success")
+    return redirect(url_for(".letter_template", kind=kind, language=language), code=303)
+
+
+# --- bulk exports -----------------------------------------------------------------------------
+
+# Query parameters of the queue's selection that an export carries over (codes and the kept
+# search's id, never the search words themselves).
+QUEUE_PARAMETERS = (
+    "status",
+    "allegation",
+    "agency",
+    "state",
+    "county",
+    "assignee",
+    "channel",
+    "language",
+    "overdue",
+    "submitted_from",
+    "submitted_to",
+    "sort",
+    "search",
+)
+REFRESH_SECONDS = 3
+
+
+def _selection(values) -> tuple[list[int], bool]:
+    """Explicit ``complaint_id`` values, or else the queue filters in ``values``."""
+    user = current_user()
+    chosen = [int(v) for v in values.getlist("complaint_id") if v.isdigit()]
+    if chosen:
+        return exports.visible_ids(user, chosen), len(chosen) > exports.max_cases()
+    return exports.queue_selection(user, values)
+
+
+@bp.route("/staff/documents/exports/new")
+@requires("queue.view")
+def new_export():
+    """What an export of this queue selection would hold, and the button to start it."""
+    ids, cut = _selection(request.args)
+    form = ExportForm(formdata=None)
+    carried = [
+        (name, value)
+        for name in (*QUEUE_PARAMETERS, "complaint_id")
+        for value in request.args.getlist(name)
+    ]
+    return render_template(
+        "documents/export_new.html",
+        form=form,
+        count=len(ids),
+        cut=cut,
+        limit=exports.max_cases(),
+        carried=carried,
+        queue_url=_queue_url(),
+    )
+
+
+def _queue_url() -> str:
+    args = {name: request.values.get(name) for name in QUEUE_PARAMETERS if request.values.get(name)}
+    try:
+        return url_for("queue.index", **args)
+    except BuildError:
+        return f"{request.script_root}/staff/queue/"
+
+
+@bp.route("/staff/documents/exports", methods=["POST"])
+@requires("queue.view")
+def start_export():
+    user = current_user()
+    form = ExportForm()
+    if not form.validate():
+        abort(400)
+    ids, _cut = _selection(request.form)
+    if not ids:
+        flash(_("There are no cases to export in this selection."), "error")
+        return redirect(_queue_url(), code=303)
+    export = exports.start_export(user, ids, redacted=bool(form.redacted.data))
+    db.session.commit()
+    attempt = exports.claim(export.id)
+    db.session.commit()
+    if attempt is not None:
+        exports.launch(current_app._get_current_object(), export.id, attempt, _ui_language())
+    return redirect(url_for(".export_progress", export_id=export.id), code=303)
+
+
+@bp.route("/staff/documents/exports/<int:export_id>")
+@writes_on_get
+@requires("queue.view")
+def export_progress(export_id: int):
+    export = exports.export_for(current_user(), export_id) or abort(404)
+    restarted = False
+    if exports.is_stale(export):
+        # The process making it went away: start again here.
+        attempt = exports.claim(export.id)
+        db.session.commit()
+        if attempt is not None:
+            exports.launch(current_app._get_current_object(), export.id, attempt, _ui_language())
+            restarted = True
+        export = exports.export_for(current_user(), export_id) or abort(404)
+    working = export.status in ("queued", "running")
+    auto = request.args.get("auto") != "0"
+    response = make_response(
+        render_template(
+            "documents/export_progress.html",
+            export=export,
+            working=working,
+            restarted=restarted,
+            auto=auto,
+            refresh_seconds=REFRESH_SECONDS,
+        )
+    )
+    if working and auto:
+        # Reloads the page until the ZIP is ready; works without JavaScript.
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    db.session.commit()
+    return response
+
+
+@bp.route("/staff/documents/exports/<int:export_id>/download")
+@writes_on_get
+@requires("queue.view")
+def download_export(export_id: int):
+    user = current_user()
+    export = exports.export_for(user, export_id) or abort(404)
+    if export.status != "done":
+        return redirect(url_for(".export_progress", export_id=export.id))
+    count, size = exports.part_count(export.id), export.size_bytes
+    record_event(
+        "document.exported",
+        actor_type="staff",
+        actor_id=user.id,
+        object_type="document_export",
+        object_id=export.id,
+        details={"kind": "bulk_zip", "cases": export.total, "redacted": export.redacted},
+    )
+    db.session.commit()
+    name = f"case-summaries-{export.id}{'-redacted' if export.redacted else ''}.zip"
+    response = Response(
+        stream_with_context(exports.stream_parts(export.id, count)),
+        mimetype="application/zip",
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Length"] = str(size)
+    return response
