@@ -56,7 +56,7 @@ RECOMMENDATION_STATUSES = ("investigation", "findings_review")
 RESPONSE_STATUSES = ("recommendations_issued",)
 
 # Events that are about looking, not changing: on the trail, not the timeline.
-LOOKING_EVENTS = {"case.viewed", "attachment.downloaded"}
+LOOKING_EVENTS = {"case.viewed", "attachment.downloaded", "document.exported"}
 RELATED_LIMIT = 20
 
 
@@ -347,6 +347,7 @@ def _timeline_title(action: str) -> str:
     # Looked up at render time so the words follow the reader's language.
     titles = {
         "complaint.submitted": _("Complaint filed"),
+        "complaint.entered": _("Complaint entered by staff"),
         "case.claim": _("Claimed"),
         "case.assign": _("Assigned"),
         "case.request_information": _("Information requested from the complainant"),
@@ -470,7 +471,7 @@ def timeline(complaint: Complaint) -> list[TimelineEntry]:
             title=_timeline_title(event.action),
             actor=_actor_name(event.actor_type, event.actor_id, names),
         )
-        if event.action == "complaint.submitted":
+        if event.action in ("complaint.submitted", "complaint.entered"):
             entry.kind = "filed"
             entry.facts.append((_("Received by"), _label(CHANNELS, details.get("channel"))))
         if "from" in details and "to" in details and details["from"] != details["to"]:
@@ -504,6 +505,8 @@ def timeline(complaint: Complaint) -> list[TimelineEntry]:
                     _label(FINDINGS, finding) or _("Not decided yet"),
                 )
             )
+        if details.get("documents"):
+            entry.facts.append((_("Documents sent with it"), str(details["documents"])))
         if details.get("recommendation_id"):
             number = recommendation_numbers.get(details["recommendation_id"])
             entry.facts.append((_("Recommendation"), f"{number or '?'}"))
@@ -589,12 +592,12 @@ def record_download(complaint: Complaint, attachment: Attachment, actor: User) -
 
 def require_status(complaint: Complaint, statuses) -> None:
     """Refuse (409) an edit the case's status does not allow now."""
-    what = {
-        FINDINGS_STATUSES: _("Findings"),
-        RECOMMENDATION_STATUSES: _("Recommendations"),
-        RESPONSE_STATUSES: _("The agency's response"),
-    }[statuses]
     if complaint.status not in statuses:
+        what = {
+            FINDINGS_STATUSES: _("Findings"),
+            RECOMMENDATION_STATUSES: _("Recommendations"),
+            RESPONSE_STATUSES: _("The agency's response"),
+        }[statuses]
         raise ActionNotAllowed(
             _(
                 "%(what)s cannot be changed while the case is “%(status)s”.",
