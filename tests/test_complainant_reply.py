@@ -216,6 +216,7 @@ def test_bad_answers_are_explained_next_to_the_field_and_nothing_is_sent(
         html
     )
     assert "There is a problem" in html
+    assert "We received your answer" not in html
     # What was typed is still there (line breaks as one kind), ready to send again.
     if body.strip():
         assert textarea_value(html) == body.replace("\r\n", "\n")

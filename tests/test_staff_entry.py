@@ -59,6 +59,11 @@ def entered_codes(client) -> tuple[str, str]:
     return tracking, code
 
 
+def error_summary(html: str) -> str:
+    start = html.index('id="error-summary"')
+    return html[start : html.index("</ul>", start)]
+
+
 def complaints(app):
     with app.app_context():
         return db.session.execute(select(Complaint)).scalars().all()
@@ -134,14 +139,16 @@ def test_the_audit_event_has_the_channel_and_counts_and_no_personal_data(app):
 @pytest.mark.parametrize("channel", ["mail", "fax"])
 def test_mail_and_fax_need_the_scanned_original_and_nothing_typed_is_lost(app, channel):
     client = staff_client(app, "intake_specialist")
-    response = enter(client, channel=channel, files=[])
+    response = enter(client, channel=channel, files=[], language="")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert (
         "Attach the scanned original: it is required for a complaint sent by mail or fax."
         in error_messages(html)
     )
-    assert 'href="#original"' in html  # the summary links to the field
+    # The summary links to each field, in the page's order.
+    summary = error_summary(html)
+    assert summary.index('href="#language-0"') < summary.index('href="#original"')
     assert f'value="{channel}" checked' in html
     assert 'value="Rosa Canary-Filer"' in html
     assert "He was stopped for a broken tail light" in html
@@ -166,6 +173,7 @@ def test_a_wrong_file_type_is_refused_by_name_and_must_be_chosen_again(app):
     messages = " ".join(error_messages(html))
     assert "scan.pdf is not a PDF, JPEG, PNG or plain text file." in messages
     assert "Choose the files again" in messages
+    assert 'href="#original"' in error_summary(html)
     assert complaints(app) == []
 
 

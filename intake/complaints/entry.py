@@ -34,7 +34,7 @@ bp = Blueprint("entry", __name__, url_prefix="/staff/complaints")
 SESSION_KEY = "entered_complaint"
 SECTIONS = list(STEP_FORMS)  # filer, affected, incident, allegations, story, consent
 SECTION_TITLES = {
-    "filer": _l("Who filed it"),
+    "filer": _l("The filer"),
     "affected": _l("The person affected"),
     "incident": _l("When and where"),
     "allegations": _l("Allegations"),
@@ -79,6 +79,8 @@ STAFF_WORDING = {
         "accommodation_language": (_l("Help needed in another language"), None),
     },
 }
+
+STAFF_SELF_FILING = _l("The person affected, for themselves")
 
 
 class EntryForm(FlaskForm):
@@ -139,6 +141,11 @@ def _section_forms() -> dict[str, StepForm]:
             field.label.text = label
             if hint is not None:
                 field.description = hint
+    relationship = forms["filer"].relationship
+    relationship.choices = [
+        (code, STAFF_SELF_FILING if code == "self" else label)
+        for code, label in relationship.choices
+    ]
     return forms
 
 

@@ -60,7 +60,9 @@ def _complaint_from_session() -> Complaint | None:
     return db.session.get(Complaint, access["complaint_id"])
 
 
-def _render_status(complaint: Complaint, form: ReplyForm | None = None, status=200, **notes):
+def _render_status(
+    complaint: Complaint, form: ReplyForm | None = None, status=200, reply_sent=None, **notes
+):
     if complaint.status == AWAITING and form is None:
         form = ReplyForm(formdata=None)
     if form is not None:
@@ -76,6 +78,7 @@ def _render_status(complaint: Complaint, form: ReplyForm | None = None, status=2
             documents=services.documents_by_message(complaint.id),
             form=form if complaint.status == AWAITING else None,
             access_minutes=ACCESS_SECONDS // 60,
+            reply_sent=reply_sent,
             **notes,
         ),
         status,
