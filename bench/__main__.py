@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Protocol
 
-from . import intake, report
+from . import intake, report, staff, staff_data
 from .server import BACKENDS, BackendUnavailable, Server, log_errors, serve
 
 
@@ -19,11 +19,13 @@ class SectionResult(Protocol):
 
 
 class Section(Protocol):
-    def __call__(self, server: Server, *, concurrency: int, duration: float) -> SectionResult: ...
+    def __call__(
+        self, server: Server, *, concurrency: int, duration: float, options: argparse.Namespace
+    ) -> SectionResult: ...
 
 
 # Each section measures against a running server and adds columns to its backend's row.
-SECTIONS: dict[str, Section] = {"intake": intake.measure}
+SECTIONS: dict[str, Section] = {"intake": intake.measure, "staff": staff.measure}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -31,6 +33,27 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads")
     parser.add_argument("--backends", default=",".join(BACKENDS), help="comma-separated")
+    parser.add_argument("--sections", default=",".join(SECTIONS), help="comma-separated")
+    parser.add_argument(
+        "--staff-complaints",
+        type=int,
+        default=staff_data.FULL_SIZE,
+        help="complaints in the staff section's PostgreSQL data set (made once, then reused;"
+        " a million takes about 20 minutes the first time; 0 skips the section)",
+    )
+    parser.add_argument(
+        "--staff-sqlite-complaints",
+        type=int,
+        default=None,
+        help="complaints in the staff section's SQLite data set (default: the smaller of"
+        " --staff-complaints and 100,000)",
+    )
+    parser.add_argument(
+        "--staff-concurrency",
+        type=int,
+        default=1,
+        help="clients at once in the staff section (1: the latency of one person's request)",
+    )
     parser.add_argument(
         "--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn sync workers"
     )
@@ -39,6 +62,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     unknown = set(args.backends) - set(BACKENDS)
     if unknown:
         parser.error(f"unknown backend(s) {', '.join(sorted(unknown))}; choose from {BACKENDS}")
+    args.sections = [name.strip() for name in args.sections.split(",") if name.strip()]
+    unknown = set(args.sections) - set(SECTIONS)
+    if unknown:
+        parser.error(
+            f"unknown section(s) {', '.join(sorted(unknown))}; choose from {list(SECTIONS)}"
+        )
+    if args.staff_concurrency < 1:
+        parser.error("--staff-concurrency must be positive")
     if args.duration <= 0 or args.concurrency < 1 or args.workers < 1:
         parser.error("--duration, --concurrency and --workers must be positive")
     return args
@@ -49,8 +80,10 @@ def run_backend(backend: str, args: argparse.Namespace) -> tuple[dict, Counter[s
     with serve(backend, workers=args.workers) as server:
         print(f"{backend}: gunicorn, {server.workers} sync workers, at {server.base_url}")
         results = {
-            name: section(server, concurrency=args.concurrency, duration=args.duration)
-            for name, section in SECTIONS.items()
+            name: SECTIONS[name](
+                server, concurrency=args.concurrency, duration=args.duration, options=args
+            )
+            for name in args.sections
         }
         server_errors = log_errors(server.log_path)
     for line, count in server_errors.most_common():

@@ -90,7 +90,7 @@ class IntakeResult:
         }
 
 
-def measure(server: Server, *, concurrency: int, duration: float) -> IntakeResult:
+def measure(server: Server, *, concurrency: int, duration: float, options=None) -> IntakeResult:
     warmup = run_load(
         server.base_url, file_complaint, concurrency=concurrency, duration=WARMUP_SECONDS
     )

@@ -11,7 +11,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,37 +46,55 @@ def serve(backend: str, *, workers: int) -> Iterator[Server]:
     with (
         tempfile.TemporaryDirectory(prefix=f"intake-bench-{backend}-") as tmp,
         fresh_database(backend, Path(tmp)) as database_url,
+        serve_database(backend, database_url, workers=workers, instance=Path(tmp)) as server,
     ):
-        instance = Path(tmp)
-        env = {
-            **os.environ,
-            "INTAKE_ENV": "production",
-            "SECRET_KEY": secrets.token_urlsafe(36),  # 48 characters
-            "SESSION_COOKIE_SECURE": "0",  # the bench speaks plain http on loopback
-            "DATABASE_URL": database_url,
-            "INTAKE_INSTANCE_PATH": str(instance),
-        }
-        _migrate(env)
-        port = _free_port()
-        log_path = instance / "gunicorn.log"
-        command = [
-            sys.executable, "-m", "gunicorn", "app:app",
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers),
-            "--worker-class", "sync",
-            "--timeout", "60",
-            "--graceful-timeout", str(int(SHUTDOWN_TIMEOUT / 2)),
-        ]  # fmt: skip
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
-            try:
-                base_url = f"http://127.0.0.1:{port}"
-                _wait_until_healthy(base_url, process, log_path)
-                yield Server(backend, base_url, database_url, workers, log_path)
-            finally:
-                _stop(process)
+        yield server
+
+
+def app_environment(database_url: str, instance: Path, secret_key: str | None = None) -> dict:
+    """The environment the app runs in under the bench: production settings on plain http."""
+    return {
+        **os.environ,
+        "INTAKE_ENV": "production",
+        "SECRET_KEY": secret_key or secrets.token_urlsafe(36),  # 48 characters
+        "SESSION_COOKIE_SECURE": "0",  # the bench speaks plain http on loopback
+        "DATABASE_URL": database_url,
+        "INTAKE_INSTANCE_PATH": str(instance),
+    }
+
+
+@contextmanager
+def serve_database(
+    backend: str,
+    database_url: str,
+    *,
+    workers: int,
+    instance: Path,
+    secret_key: str | None = None,
+) -> Iterator[Server]:
+    """Migrate the database at ``database_url`` (it may hold data) and serve the app on it."""
+    env = app_environment(database_url, instance, secret_key)
+    migrate(env)
+    port = _free_port()
+    log_path = instance / f"gunicorn-{port}.log"
+    command = [
+        sys.executable, "-m", "gunicorn", "app:app",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers),
+        "--worker-class", "sync",
+        "--timeout", "60",
+        "--graceful-timeout", str(int(SHUTDOWN_TIMEOUT / 2)),
+    ]  # fmt: skip
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            _wait_until_healthy(base_url, process, log_path)
+            yield Server(backend, base_url, database_url, workers, log_path)
+        finally:
+            _stop(process)
 
 
 @contextmanager
@@ -96,6 +114,12 @@ def fresh_database(backend: str, instance: Path) -> Iterator[str]:
         _postgres_admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
 
 
+def ensure_postgres_database(name: str) -> None:
+    """Create the PostgreSQL database ``name`` unless it exists (its data is kept)."""
+    with suppress(psycopg.errors.DuplicateDatabase):
+        _postgres_admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def _postgres_admin(statement: sql.Composed) -> None:
     try:
         conn = psycopg.connect(
@@ -110,7 +134,7 @@ def _postgres_admin(statement: sql.Composed) -> None:
         conn.execute(statement)
 
 
-def _migrate(env: dict[str, str]) -> None:
+def migrate(env: dict[str, str]) -> None:
     result = subprocess.run(  # noqa: S603 - our own interpreter and arguments
         [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,

@@ -84,7 +84,9 @@ class Complaint(db.Model):
         Index("ix_complaints_queue", "submitted_at", "id"),
         Index("ix_complaints_status_queue", "status", "submitted_at", "id"),
         Index("ix_complaints_assignee_queue", "assignee_id", "submitted_at", "id"),
-        Index("ix_complaints_status_age", "status", "status_changed_at"),
+        # "Longest in status" keyset, and overdue (one range per status).
+        Index("ix_complaints_status_clock", "status_changed_at", "id"),
+        Index("ix_complaints_status_age", "status", "status_changed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

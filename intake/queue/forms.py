@@ -87,7 +87,10 @@ class QueueForm(FlaskForm):
     sort = SelectField(_l("Sort"), validate_choice=False)
 
     def set_choices(self, staff: list[tuple[int, str]] | None) -> None:
-        """Fill the lists; ``staff`` None hides the assignee choice (investigators)."""
+        """Fill the lists; ``staff`` None hides the assignee choice (investigators).
+
+        Labels are translated here, once, rather than each time a field renders or checks them.
+        """
         self.status.choices = [
             (services.OPEN, _l("All open cases")),
             *STAFF_STATUS_LABELS.items(),
@@ -108,6 +111,8 @@ class QueueForm(FlaskForm):
         self.channel.choices = [("", _l("Any channel")), *CHANNELS.items()]
         self.language.choices = [("", _l("Any language")), *LANGUAGES.items()]
         self.sort.choices = list(SORT_LABELS.items())
+        for name in ("status", "allegation", "agency", "assignee", "channel", "language", "sort"):
+            self[name].choices = [(code, str(label)) for code, label in self[name].choices]
 
     def validate_submitted_to(self, field):
         start, end = self.submitted_from.as_date, field.as_date

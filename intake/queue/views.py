@@ -6,7 +6,7 @@ session under a short random id, and the redirect carries only that id.
 """
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import format_number
+from flask_babel import format_date, format_number
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
@@ -113,11 +113,26 @@ def _render(form, filters: Filters, page, *, search_id=None, expired=False):
         ),
         count_cap=format_number(page.cap) if page else "",
         sort_label=SORT_LABELS[filters.sort],
-        status_labels=STAFF_STATUS_LABELS,
-        allegation_labels=ALLEGATIONS,
+        # Translated once per page, not once per row.
+        status_labels={code: str(label) for code, label in STAFF_STATUS_LABELS.items()},
+        allegation_labels={code: str(label) for code, label in ALLEGATIONS.items()},
+        format_day=_day_formatter(),
         page_size=services.PAGE_SIZE,
         case_url=case_url,
     )
+
+
+def _day_formatter():
+    """format_date for many rows: rows on one day share the work."""
+    days = {}
+
+    def format_day(moment) -> str:
+        day = moment.date()
+        if day not in days:
+            days[day] = format_date(day, "medium")
+        return days[day]
+
+    return format_day
 
 
 def case_url(complaint_id: int) -> str:

@@ -235,7 +235,10 @@ def upgrade():
         )
         batch_op.create_index("ix_complaints_queue", ["submitted_at", "id"], unique=False)
         batch_op.create_index(
-            "ix_complaints_status_age", ["status", "status_changed_at"], unique=False
+            "ix_complaints_status_age", ["status", "status_changed_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_complaints_status_clock", ["status_changed_at", "id"], unique=False
         )
         batch_op.create_index(
             "ix_complaints_status_queue", ["status", "submitted_at", "id"], unique=False
@@ -340,6 +343,7 @@ def downgrade():
         )
         batch_op.drop_constraint(batch_op.f("fk_complaints_assignee_id_users"), type_="foreignkey")
         batch_op.drop_index("ix_complaints_status_queue")
+        batch_op.drop_index("ix_complaints_status_clock")
         batch_op.drop_index("ix_complaints_status_age")
         batch_op.drop_index("ix_complaints_queue")
         batch_op.drop_index("ix_complaints_assignee_queue")
