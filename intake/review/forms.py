@@ -85,11 +85,6 @@ class ActionForm(CaseForm):
         """Word the form for one action (the same field means different things)."""
         if name in self.MESSAGE_LABELS:
             self.message.label = Label(self.message.id, self.MESSAGE_LABELS[name])
-        if name == "request_information":
-            self.message.description = _l(
-                "The complainant sees this on the status page, with the tracking number and "
-                "access code."
-            )
         return self
 
     def set_assignees(self, staff) -> None:
