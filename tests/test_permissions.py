@@ -18,6 +18,7 @@ ANONYMOUS = "anonymous"
 ROLES = ["intake_specialist", "investigator", "supervisor", "analyst", "administrator"]
 EVERYONE = frozenset([ANONYMOUS, *ROLES])
 STAFF = frozenset(ROLES)
+CASE_ROLES = frozenset({"intake_specialist", "investigator", "supervisor"})
 CASE_WHOLE_QUEUE = frozenset({"intake_specialist", "supervisor"})  # investigators: own cases only
 SUPERVISOR = frozenset({"supervisor"})
 ADMIN = frozenset({"administrator"})
@@ -58,6 +59,26 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("accounts.edit_account", "GET"): ADMIN,
     ("accounts.edit_account", "POST"): ADMIN,
     ("accounts.reset_account", "POST"): ADMIN,
+    # The complainant's answer on the status page (the look-up session decides whose case).
+    ("tracking.reply", "POST"): EVERYONE,
+    # The queue: case roles; investigators see only their own cases in it.
+    ("queue.index", "GET"): CASE_ROLES,
+    ("queue.search_and_filter", "POST"): CASE_ROLES,
+    # Complaints entered by staff from mail, email, fax or phone.
+    ("entry.new_complaint", "GET"): CASE_WHOLE_QUEUE,
+    ("entry.new_complaint", "POST"): CASE_WHOLE_QUEUE,
+    ("entry.entered", "GET"): CASE_WHOLE_QUEUE,
+    # One case (not assigned to the investigator asking).
+    ("review.case", "GET"): CASE_WHOLE_QUEUE,
+    ("review.act", "POST"): CASE_WHOLE_QUEUE,
+    ("review.attachment", "GET"): CASE_WHOLE_QUEUE,
+    ("review.add_note", "POST"): CASE_WHOLE_QUEUE,
+    ("review.record_findings", "POST"): SUPERVISOR,
+    ("review.add_recommendation", "POST"): SUPERVISOR,
+    ("review.edit_recommendation", "POST"): SUPERVISOR,
+    ("review.record_response", "POST"): SUPERVISOR,
+    # The trail holds no personal data: supervisors and administrators read it.
+    ("review.trail", "GET"): frozenset({"supervisor", "administrator"}),
 }
 
 _APP = create_app(_test_config("sqlite://"))
