@@ -48,3 +48,82 @@ def save_sample(data: bytes, name: str, page: int = 1) -> Path:
         check=True, timeout=60,
     )  # fmt: skip
     return prefix.with_suffix(".png")
+
+
+# --- cases to render --------------------------------------------------------------------------
+
+
+def complaint_id_for(app, tracking_number: str) -> int:
+    from intake.complaints.models import Complaint
+    from intake.extensions import db
+
+    with app.app_context():
+        return db.session.execute(
+            db.select(Complaint.id).where(Complaint.tracking_number == tracking_number)
+        ).scalar_one()
+
+
+def work_case(
+    app,
+    complaint_id: int,
+    supervisor_id: int,
+    *,
+    assignee_id: int | None = None,
+    notes: list[str] = (),
+    close: bool = True,
+) -> None:
+    """Take a case through the whole workflow as a supervisor: assigned, a question and its
+    answer, notes, retained, findings, a recommendation, the agency's response, closed."""
+    from intake.accounts.models import User
+    from intake.complaints.models import Complaint
+    from intake.extensions import db
+    from intake.review import services
+    from intake.review.workflow import apply_action
+
+    with app.app_context():
+        complaint = db.session.get(Complaint, complaint_id)
+        supervisor = db.session.get(User, supervisor_id)
+        assignee = db.session.get(User, assignee_id or supervisor_id)
+
+        def act(name, actor=supervisor, **inputs):
+            apply_action(complaint, name, actor, expected_version=complaint.version, **inputs)
+            db.session.commit()
+
+        act("assign", assignee=assignee)
+        for body in notes:
+            services.add_note(complaint, supervisor, body, expected_version=complaint.version)
+            db.session.commit()
+        act("request_information", message="Please send the booking record from the jail.")
+        act("complainant_replied", None, message="I attached what the jail gave me.")
+        act("retain")
+        findings = dict(
+            zip(
+                [a.id for a in complaint.allegations],
+                ["substantiated", "unable_to_determine", "unfounded", "not_substantiated"],
+                strict=False,
+            )
+        )
+        services.record_findings(
+            complaint, supervisor, findings, expected_version=complaint.version
+        )
+        db.session.commit()
+        recommendation = services.add_recommendation(
+            complaint,
+            supervisor,
+            "Retrain booking staff on release dates.",
+            expected_version=complaint.version,
+        )
+        db.session.commit()
+        act("submit_findings")
+        act("approve_findings")
+        services.record_agency_response(
+            complaint,
+            recommendation,
+            supervisor,
+            "partially_concur",
+            "Training scheduled for March.",
+            expected_version=complaint.version,
+        )
+        db.session.commit()
+        if close:
+            act("close", closure_reason="recommendations_resolved")
