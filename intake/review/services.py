@@ -368,6 +368,7 @@ def _timeline_title(action: str) -> str:
         "case.recommendation.added": _("Recommendation added"),
         "case.recommendation.edited": _("Recommendation edited"),
         "case.agency_response.recorded": _("Agency response recorded"),
+        "case.letter.generated": _("Letter generated"),
     }
     return titles.get(action, action)
 
