@@ -88,12 +88,17 @@ def switch_language(page, lang, path):
     expect(page.locator("html")).to_have_attribute("lang", lang)
 
 
-def sign_in_with_cookie(app, live_server, page, staff):
-    """A live staff session without the sign-in pages: the cookie a test client got."""
-    client = app.test_client()
-    log_in(app, client, staff)
+def copy_session(client, live_server, page):
+    """Give the browser the session cookie a Flask test client holds now."""
     cookie = client.get_cookie("intake_session")
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server}])
+
+
+def sign_in_with_cookie(app, live_server, page, staff):
+    """A live staff session without the sign-in pages (those are the reviewer path's)."""
+    client = app.test_client()
+    log_in(app, client, staff)
+    copy_session(client, live_server, page)
 
 
 # --- 1. the full reviewer path --------------------------------------------------------------
@@ -378,8 +383,7 @@ def test_staff_pages_pass_axe(visit_factory, app, live_server, lang):
     log_in(app, client, specialist)
     client.get(f"/language/{lang}")
     assert enter(client).status_code == 302
-    cookie = client.get_cookie("intake_session")
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server}])
+    copy_session(client, live_server, page)
     page.goto("/staff/complaints/entered")
     expect(page.locator("#access-code")).to_be_visible()
     check(page, "complaint entered", t("Complaint entered"))
