@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import Index, func, inspect, select, text
+from sqlalchemy import func, inspect, select, text
 
 from intake import create_app
 from intake.accounts import services as accounts
@@ -147,7 +147,9 @@ def sync_indexes() -> None:
         for name, columns in sorted(present.items()):
             if name.startswith("ix_") and (name not in declared or declared[name][1] != columns):
                 print(f"  dropping index {name} {columns} (not as declared)")
-                Index(name).drop(db.engine)
+                quoted = db.engine.dialect.identifier_preparer.quote(name)
+                with db.engine.begin() as conn:
+                    conn.execute(text(f"DROP INDEX {quoted}"))
                 del present[name]
         for name in sorted(set(declared) - set(present)):
             print(f"  creating index {name} {declared[name][1]}", flush=True)

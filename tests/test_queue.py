@@ -476,3 +476,28 @@ def test_generated_cases_can_be_assigned_to_staff_for_realistic_queues(app):
     assert mine and mine <= casework  # the only investigator gets casework, not triage
     listed = shown(client.get("/staff/queue/?assignee=me&status=all"))
     assert len(listed) == sum(1 for _, assignee in rows if assignee == client.staff.id)
+
+
+@pytest.mark.parametrize("selective_below", [0, search.SELECTIVE_MATCHES])
+def test_common_and_rare_searches_find_the_same_cases(
+    app, searchable, backend, monkeypatch, selective_below
+):
+    """PostgreSQL searches a common word one way and a rare one another: same answers."""
+    monkeypatch.setattr(search, "SELECTIVE_MATCHES", selective_below)
+    monkeypatch.setattr(services, "PAGE_SIZE", 2)
+    client = staff_client(app, "intake_specialist")
+    assert set(search_ids(client, "josé ramírez")) == {searchable["jose"]}
+    assert search_ids(client, "nothing-like-this") == []
+    response = post_search(client, "highway")
+    pages = _walk(client, response.headers["Location"], "Next page")
+    listed = [i for page in pages for i in page]
+    assert sorted(listed) == sorted(
+        searchable[name] for name in ("jose", "officer", "details", "other")
+    )
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    if backend == "postgresql" and selective_below == 0:
+        # A common word is not counted (that is what would be slow at scale).
+        assert "2 cases shown on this page. More on the next pages." in " ".join(html.split())
+        assert "cases match" not in html
+    else:
+        assert "4 cases match." in html

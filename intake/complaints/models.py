@@ -42,6 +42,21 @@ if TYPE_CHECKING:
 
 NARRATIVE_MAX_CHARS = 10_000
 
+# Columns the review queue filters on, carried in its indexes (see Complaint.__table_args__).
+QUEUE_FILTER_COLUMNS = (
+    "status",
+    "status_changed_at",
+    "assignee_id",
+    "incident_state",
+    "incident_county_fips",
+    "channel",
+    "language",
+)
+
+
+def _queue_index(name: str, *keys: str) -> Index:
+    return Index(name, *keys, *(column for column in QUEUE_FILTER_COLUMNS if column not in keys))
+
 
 class Complaint(db.Model):
     __tablename__ = "complaints"
@@ -80,12 +95,16 @@ class Complaint(db.Model):
         CheckConstraint(
             "duplicate_of_id IS NULL OR duplicate_of_id <> id", name="not_own_duplicate"
         ),
-        # The queue's default order and its keyset, and the views over it.
-        Index("ix_complaints_queue", "submitted_at", "id"),
-        Index("ix_complaints_status_queue", "status", "submitted_at", "id"),
-        Index("ix_complaints_assignee_queue", "assignee_id", "submitted_at", "id"),
-        # "Longest in status" keyset, and overdue (one range per status).
-        Index("ix_complaints_status_clock", "status_changed_at", "id"),
+        # The review queue. Each index leads with a keyset order (sort key, id) and then holds
+        # every column the queue filters on, so the page's ids are found from the index alone,
+        # without reading wide rows (narratives) that a filter then throws away.
+        _queue_index("ix_complaints_queue", "submitted_at", "id"),
+        _queue_index("ix_complaints_status_queue", "status", "submitted_at", "id"),
+        _queue_index("ix_complaints_status_clock", "status_changed_at", "id"),
+        # A search's matches, looked up by id, with the sort keys and filters at hand.
+        _queue_index("ix_complaints_search_lookup", "id", "submitted_at", "status_changed_at"),
+        Index("ix_complaints_assignee_queue", "assignee_id", "submitted_at", "id", "status"),
+        # Overdue: one (status, entered before) range per status.
         Index("ix_complaints_status_age", "status", "status_changed_at", "id"),
     )
 

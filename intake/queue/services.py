@@ -211,14 +211,14 @@ class Page:
     rows: list[QueueRow]
     next_cursor: str | None  # None: this is the last page
     previous_cursor: str | None  # None: this is the first page
-    matches: int  # how many complaints match, counted up to COUNT_CAP + 1
+    matches: int | None  # how many complaints match, up to COUNT_CAP + 1; None: not counted
     first_page: bool
 
     cap: int = COUNT_CAP
 
     @property
     def matches_capped(self) -> bool:
-        return self.matches > self.cap
+        return self.matches is not None and self.matches > self.cap
 
 
 def queue_page(
@@ -227,8 +227,11 @@ def queue_page(
     sort: str = DEFAULT_SORT,
     cursor: Cursor | None = None,
     page_size: int | None = None,
+    *,
+    count: bool = True,
 ) -> Page:
-    """One page of the queue: the rows after (or before) ``cursor``, and a capped count."""
+    """One page of the queue: the rows after (or before) ``cursor``, and, if ``count``, a
+    capped count of all matches."""
     page_size = page_size or PAGE_SIZE
     if cursor is not None and cursor.sort != sort:
         cursor = None
@@ -261,34 +264,49 @@ def queue_page(
         rows=rows,
         next_cursor=cursor_at(rows[-1], False) if rows and more_after else None,
         previous_cursor=cursor_at(rows[0], True) if rows and more_before else None,
-        matches=count_matches(session, where),
+        matches=count_matches(session, where) if count else None,
         first_page=not more_before,
         cap=COUNT_CAP,
     )
 
 
 def _fetch(session, where, sort, cursor, limit) -> list[QueueRow]:
-    query = select(
-        Complaint.id,
-        Complaint.tracking_number,
-        Complaint.submitted_at,
-        Complaint.status,
-        Complaint.status_changed_at,
-        Complaint.incident_state,
-        Complaint.incident_county_fips,
-        Complaint.assignee_id,
-    ).where(*where)
+    return [QueueRow(*row) for row in session.execute(page_query(where, sort, cursor, limit))]
+
+
+def page_query(where, sort: str, cursor: Cursor | None, limit: int):
+    """The SELECT for one page (``limit`` rows after or before ``cursor``)."""
     backwards = cursor is not None and cursor.backwards
+    # First the page's ids, then its rows: the ids come from a queue index alone (it holds
+    # every filtered column), so a filter that skips many rows never reads them from the table.
+    ids = select(Complaint.id).where(*where)
     if cursor is not None:
-        query = query.where(_after(sort, cursor.key, cursor.id, cursor.backwards))
-    query = query.order_by(*_order(sort, backwards)).limit(limit)
-    return [QueueRow(*row) for row in session.execute(query)]
+        ids = ids.where(_after(sort, cursor.key, cursor.id, cursor.backwards))
+    ids = ids.order_by(*_order(sort, backwards)).limit(limit).subquery()
+    return (
+        select(
+            Complaint.id,
+            Complaint.tracking_number,
+            Complaint.submitted_at,
+            Complaint.status,
+            Complaint.status_changed_at,
+            Complaint.incident_state,
+            Complaint.incident_county_fips,
+            Complaint.assignee_id,
+        )
+        .join(ids, ids.c.id == Complaint.id)
+        .order_by(*_order(sort, backwards))
+    )
 
 
 def count_matches(session: Session, where: list[ColumnElement[bool]]) -> int:
     """How many complaints match, but never more than COUNT_CAP + 1 (cheap at any size)."""
+    return session.execute(count_query(where)).scalar_one()
+
+
+def count_query(where):
     limited = select(Complaint.id).where(*where).limit(COUNT_CAP + 1).subquery()
-    return session.execute(select(func.count()).select_from(limited)).scalar_one()
+    return select(func.count()).select_from(limited)
 
 
 def _add_details(session: Session, rows: list[QueueRow]) -> None:

@@ -36,11 +36,12 @@ def index():
     page = None
     if not (search_id and words is None):  # an expired search shows no list, but says why
         where = services.conditions(filters, user)
-        clause = search.matches(db.session, words) if words else None
+        clause, countable = search.search_clause(db.session, words) if words else (None, True)
         if clause is not None:
             where.append(clause)
         cursor = Cursor.decode(request.args.get("cursor"), filters.sort)
-        page = services.queue_page(db.session, where, filters.sort, cursor)
+        # A search for a common word is not counted: counting is what would be slow.
+        page = services.queue_page(db.session, where, filters.sort, cursor, count=countable)
     expired = bool(search_id and words is None)
     return _render(form, filters, page, search_id=search_id if words else None, expired=expired)
 

@@ -26,6 +26,22 @@ AGENCY_CODES = ", ".join(
 )
 
 
+# The columns the review queue filters on at this revision, carried in its indexes.
+QUEUE_FILTER_COLUMNS = [
+    "status",
+    "status_changed_at",
+    "assignee_id",
+    "incident_state",
+    "incident_county_fips",
+    "channel",
+    "language",
+]
+
+
+def _without(columns: list[str], column: str) -> list[str]:
+    return [name for name in columns if name != column]
+
+
 def upgrade():
     op.create_table(
         "sign_in_attempts",
@@ -230,18 +246,38 @@ def upgrade():
         batch_op.add_column(sa.Column("updated_by_id", sa.Integer(), nullable=True))
         batch_op.drop_index(batch_op.f("ix_complaints_status"))
         batch_op.drop_index(batch_op.f("ix_complaints_submitted_at"))
+        # The review queue: a keyset order, then every column the queue filters on, so a
+        # page's ids come from the index alone (intake/complaints/models.py).
         batch_op.create_index(
-            "ix_complaints_assignee_queue", ["assignee_id", "submitted_at", "id"], unique=False
+            "ix_complaints_assignee_queue",
+            ["assignee_id", "submitted_at", "id", "status"],
+            unique=False,
         )
-        batch_op.create_index("ix_complaints_queue", ["submitted_at", "id"], unique=False)
+        batch_op.create_index(
+            "ix_complaints_queue", ["submitted_at", "id", *QUEUE_FILTER_COLUMNS], unique=False
+        )
         batch_op.create_index(
             "ix_complaints_status_age", ["status", "status_changed_at", "id"], unique=False
         )
         batch_op.create_index(
-            "ix_complaints_status_clock", ["status_changed_at", "id"], unique=False
+            "ix_complaints_status_clock",
+            ["status_changed_at", "id", *_without(QUEUE_FILTER_COLUMNS, "status_changed_at")],
+            unique=False,
         )
         batch_op.create_index(
-            "ix_complaints_status_queue", ["status", "submitted_at", "id"], unique=False
+            "ix_complaints_search_lookup",
+            [
+                "id",
+                "submitted_at",
+                "status_changed_at",
+                *_without(QUEUE_FILTER_COLUMNS, "status_changed_at"),
+            ],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_complaints_status_queue",
+            ["status", "submitted_at", "id", *_without(QUEUE_FILTER_COLUMNS, "status")],
+            unique=False,
         )
         batch_op.create_foreign_key(
             batch_op.f("fk_complaints_assignee_id_users"), "users", ["assignee_id"], ["id"]
@@ -311,6 +347,9 @@ def _create_search_index():
         op.execute(
             "CREATE INDEX ix_complaint_search_document ON complaint_search USING GIN (document)"
         )
+        # Word frequencies for thousands of words, not the default hundreds: the planner then
+        # tells a rare search from a common one (intake/queue/search.py relies on it).
+        op.execute("ALTER TABLE complaint_search ALTER COLUMN document SET STATISTICS 1000")
     else:
         # rowid is the complaint id. Accents are folded so "Jose" finds "José".
         op.execute(
@@ -343,6 +382,7 @@ def downgrade():
         )
         batch_op.drop_constraint(batch_op.f("fk_complaints_assignee_id_users"), type_="foreignkey")
         batch_op.drop_index("ix_complaints_status_queue")
+        batch_op.drop_index("ix_complaints_search_lookup")
         batch_op.drop_index("ix_complaints_status_clock")
         batch_op.drop_index("ix_complaints_status_age")
         batch_op.drop_index("ix_complaints_queue")
