@@ -2,6 +2,7 @@
 parts, with progress, only for the person who asked, with every summary audited."""
 
 import io
+import threading
 import time
 import tracemalloc
 import zipfile
@@ -21,6 +22,16 @@ from intake.extensions import db
 from tests.conftest import csrf_token
 from tests.pdfs import text
 from tests.staff import staff_client
+
+
+@pytest.fixture(autouse=True)
+def no_export_outlives_its_test():
+    """Export threads write to the test database: none may run into the next test."""
+    yield
+    for thread in threading.enumerate():
+        if thread.name.startswith("document-export-"):
+            thread.join(timeout=120)
+            assert not thread.is_alive(), thread.name
 
 
 def start(staff, **fields):
