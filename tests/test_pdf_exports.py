@@ -25,7 +25,7 @@ from tests.staff import staff_client
 
 
 @pytest.fixture(autouse=True)
-def no_export_outlives_its_test():
+def no_export_outlives_its_test(app):
     """Export threads write to the test database: none may run into the next test."""
     yield
     for thread in threading.enumerate():
