@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Protocol
 
-from . import intake, report, staff, staff_data
+from . import documents, intake, report, staff, staff_data
 from .server import BACKENDS, BackendUnavailable, Server, log_errors, serve
 
 
@@ -25,7 +25,11 @@ class Section(Protocol):
 
 
 # Each section measures against a running server and adds columns to its backend's row.
-SECTIONS: dict[str, Section] = {"intake": intake.measure, "staff": staff.measure}
+SECTIONS: dict[str, Section] = {
+    "intake": intake.measure,
+    "staff": staff.measure,
+    "documents": documents.measure,
+}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -53,6 +57,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=1,
         help="clients at once in the staff section (1: the latency of one person's request)",
+    )
+    parser.add_argument(
+        "--documents-complaints",
+        type=int,
+        default=documents.DEFAULT_COMPLAINTS,
+        help="complaints generated for the documents section (a fresh database each run)",
+    )
+    parser.add_argument(
+        "--documents-export-cases",
+        type=int,
+        default=documents.DEFAULT_EXPORT_CASES,
+        help="cases in the documents section's large bulk export (the small one has 100)",
     )
     parser.add_argument(
         "--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn sync workers"

@@ -1,12 +1,14 @@
 """One of each object a URL can name, for tests that walk every route."""
 
 import hashlib
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from intake.complaints.models import Complaint
+from intake.database import utcnow
 from intake.demo.generator import generate_complaints
-from intake.documents.models import Attachment
+from intake.documents.models import Attachment, CaseLetter, DocumentExport
 from intake.extensions import db
 from intake.review.models import Recommendation
 from tests.staff import make_user
@@ -34,13 +36,34 @@ def make_sample_objects(app) -> dict:
         recommendation = Recommendation(
             complaint_id=complaint.id, body="Retrain the unit.", created_by_id=author.id
         )
-        db.session.add_all([attachment, recommendation])
+        letter = CaseLetter(
+            complaint_id=complaint.id,
+            kind="acknowledgment",
+            language="en",
+            subject="We received your complaint",
+            body="Thank you.",
+            size_bytes=len(PDF),
+            sha256=hashlib.sha256(PDF).hexdigest(),
+            created_by_id=author.id,
+            pdf=PDF,
+        )
+        export = DocumentExport(
+            requested_by_id=author.id,
+            status="done",
+            complaint_ids=[complaint.id],
+            total=1,
+            done=1,
+            expires_at=utcnow() + timedelta(hours=1),
+        )
+        db.session.add_all([attachment, recommendation, letter, export])
         db.session.commit()
         ids = {
             "complaint": complaint.id,
             "other_complaint": other.id,
             "attachment": attachment.id,
             "recommendation": recommendation.id,
+            "letter": letter.id,
+            "export": export.id,
         }
     return {
         "ids": ids,
@@ -54,6 +77,10 @@ def make_sample_objects(app) -> dict:
             "state": "TX",
             "filename": "css/app.css",
             "action": "claim",
+            "letter_id": ids["letter"],
+            "export_id": ids["export"],
+            "kind": "closure",
+            "language": "es",
         },
         # Posted with every POST: enough for the forms to get past CSRF; content is not needed
         # to tell an access refusal from a validation message.

@@ -79,6 +79,22 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("review.record_response", "POST"): SUPERVISOR,
     # The trail holds no personal data: supervisors and administrators read it.
     ("review.trail", "GET"): frozenset({"supervisor", "administrator"}),
+    # PDF documents. Receipts need the filer's session or a status look-up (nobody here has
+    # one); case documents follow case access; letter wording is for administrators; an
+    # export is only for the person who asked for it (the sample one is someone else's).
+    ("documents.confirmation_receipt", "GET"): frozenset(),
+    ("documents.status_receipt", "GET"): frozenset(),
+    ("documents.case_summary", "GET"): CASE_WHOLE_QUEUE,
+    ("documents.case_letters", "GET"): CASE_WHOLE_QUEUE,
+    ("documents.generate_letter", "POST"): CASE_WHOLE_QUEUE,
+    ("documents.download_letter", "GET"): CASE_WHOLE_QUEUE,
+    ("documents.letter_templates", "GET"): ADMIN,
+    ("documents.letter_template", "GET"): ADMIN,
+    ("documents.save_letter_template", "POST"): ADMIN,
+    ("documents.new_export", "GET"): CASE_ROLES,
+    ("documents.start_export", "POST"): CASE_ROLES,
+    ("documents.export_progress", "GET"): frozenset(),
+    ("documents.download_export", "GET"): frozenset(),
 }
 
 _APP = create_app(_test_config("sqlite://"))
