@@ -8,15 +8,18 @@ export INTAKE_ENV ?= development
 .PHONY: run test bench lint install assets translations db demo clean
 
 run: install assets translations db
+	@bash scripts/ensure_fonts.sh
 	@echo 'intake: http://127.0.0.1:'$${PORT:-5000}'/  (public filing form; staff sign-in as printed above; Ctrl-C stops)'
 	$(FLASK) run --port $${PORT:-5000}
 
 test: install assets translations
 	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_fonts.sh --test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: install assets translations
+	@bash scripts/ensure_fonts.sh
 	$(PY) -m bench $(BENCH_ARGS)
 
 lint: install

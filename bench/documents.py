@@ -18,6 +18,7 @@ bench can hold a staff session cookie made directly in the database. Then:
 Target (the issue's): a case summary under 100 ms at the median.
 """
 
+import logging
 import random
 import secrets
 import statistics
@@ -425,6 +426,8 @@ def measure(server: Server, *, concurrency: int, duration: float, options=None) 
     )
     secret_key = secrets.token_urlsafe(36)
     result = DocumentsResult(complaints=complaints)
+    # The app's logging set-up (create_app, below) would otherwise log every bench request.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="intake-bench-documents-") as tmp:
         url = _database_url(server.backend, Path(tmp))
         try:
