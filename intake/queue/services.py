@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from intake.accounts.models import User, UserRole
 from intake.accounts.roles import CASE_ROLES
 from intake.complaints.models import Allegation, Complaint, ComplaintAgency
+from intake.database import utcnow
 from intake.reference.models import County
 from intake.review.access import visible_to
 from intake.review.deadlines import is_overdue, overdue_clause
@@ -293,8 +294,12 @@ def page_query(where, sort: str, cursor: Cursor | None, limit: int):
             Complaint.incident_state,
             Complaint.incident_county_fips,
             Complaint.assignee_id,
+            County.name,
+            User.name,
         )
         .join(ids, ids.c.id == Complaint.id)
+        .outerjoin(County, County.fips == Complaint.incident_county_fips)
+        .outerjoin(User, User.id == Complaint.assignee_id)
         .order_by(*_order(sort, backwards))
     )
 
@@ -310,34 +315,20 @@ def count_query(where):
 
 
 def _add_details(session: Session, rows: list[QueueRow]) -> None:
-    """Allegations, county and assignee names for a page: three queries, not three per row."""
+    """Allegations (one query for the page) and the overdue flag."""
     if not rows:
         return
-    ids = [row.id for row in rows]
     allegations: dict[int, list[str]] = {}
     for complaint_id, category in session.execute(
         select(Allegation.complaint_id, Allegation.category)
-        .where(Allegation.complaint_id.in_(ids))
+        .where(Allegation.complaint_id.in_([row.id for row in rows]))
         .order_by(Allegation.complaint_id, Allegation.id)
     ):
         allegations.setdefault(complaint_id, []).append(category)
-    fips = {row.incident_county_fips for row in rows if row.incident_county_fips}
-    counties = (
-        dict(session.execute(select(County.fips, County.name).where(County.fips.in_(fips))).all())
-        if fips
-        else {}
-    )
-    user_ids = {row.assignee_id for row in rows if row.assignee_id}
-    names = (
-        dict(session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())
-        if user_ids
-        else {}
-    )
+    now = utcnow()
     for row in rows:
         row.allegations = allegations.get(row.id, [])
-        row.county_name = counties.get(row.incident_county_fips)
-        row.assignee_name = names.get(row.assignee_id)
-        row.overdue = is_overdue(row)
+        row.overdue = is_overdue(row, now)
 
 
 def assignable_staff(session: Session) -> list[tuple[int, str]]:

@@ -12,12 +12,10 @@ from werkzeug.routing import BuildError
 
 from intake.accounts.access import current_user, requires
 from intake.extensions import db
-from intake.reference.categories import ALLEGATIONS
 from intake.review.access import sees_whole_queue
-from intake.review.workflow import STAFF_STATUS_LABELS
 
 from . import saved_searches, search, services
-from .forms import SORT_LABELS, QueueForm
+from .forms import SORT_LABELS, QueueForm, translated
 from .services import Cursor, Filters
 
 bp = Blueprint("queue", __name__, url_prefix="/staff/queue")
@@ -114,12 +112,12 @@ def _render(form, filters: Filters, page, *, search_id=None, expired=False):
         ),
         count_cap=format_number(page.cap) if page else "",
         sort_label=SORT_LABELS[filters.sort],
-        # Translated once per page, not once per row.
-        status_labels={code: str(label) for code, label in STAFF_STATUS_LABELS.items()},
-        allegation_labels={code: str(label) for code, label in ALLEGATIONS.items()},
+        # Translated once, not once per row.
+        status_labels=dict(translated("status_labels")),
+        allegation_labels=dict(translated("allegation_labels")),
         format_day=_day_formatter(),
         page_size=services.PAGE_SIZE,
-        case_url=case_url,
+        case_base=case_url(0).removesuffix("0"),
     )
 
 
@@ -137,6 +135,7 @@ def _day_formatter():
 
 
 def case_url(complaint_id: int) -> str:
+    """The case page's path (the queue puts the id after the path of case 0)."""
     try:
         return url_for("review.case", complaint_id=complaint_id)
     except BuildError:  # the case page is another package's; its path is fixed by the issue
