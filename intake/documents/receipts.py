@@ -7,30 +7,34 @@ from sqlalchemy import select
 from intake.complaints.models import Complaint
 from intake.documents.models import Attachment
 from intake.extensions import db
-from intake.reference.categories import AGENCIES, ALLEGATIONS, ATTACHMENT_TYPES, PROGRAM_CONTEXTS
+from intake.reference.categories import (
+    AGENCIES,
+    ALLEGATIONS,
+    ATTACHMENT_TYPES,
+    PLACE_KINDS,
+    PROGRAM_CONTEXTS,
+)
+from intake.reference.lookups import state_name
+from intake.reference.models import County
 
 from . import rendering
 from .pdf import RenderedPdf
-from .summaries import Row, _date, _join, _label
+from .summaries import Row, date_text, join_parts, label
 
 
 def receipt_context(complaint: Complaint) -> dict:
-    from intake.reference.categories import PLACE_KINDS
-    from intake.reference.lookups import state_name
-    from intake.reference.models import County
-
     county = (
         db.session.get(County, complaint.incident_county_fips)
         if complaint.incident_county_fips
         else None
     )
     incident = [
-        Row(str(label), str(value))
-        for label, value in [
-            (_("Date"), _date(complaint.incident_date, complaint.incident_date_precision)),
+        Row(str(name), str(value))
+        for name, value in [
+            (_("Date"), date_text(complaint.incident_date, complaint.incident_date_precision)),
             (
                 _("Place"),
-                _join(
+                join_parts(
                     complaint.incident_city,
                     county.name if county else None,
                     state_name(complaint.incident_state),
@@ -38,7 +42,7 @@ def receipt_context(complaint: Complaint) -> dict:
             ),
             (
                 _("Kind of place"),
-                _join(_label(PLACE_KINDS, complaint.place_kind), complaint.place_other),
+                join_parts(label(PLACE_KINDS, complaint.place_kind), complaint.place_other),
             ),
             (
                 _("Agencies involved"),

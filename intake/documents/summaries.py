@@ -70,7 +70,7 @@ class Section:
     note: str | None = None
 
 
-def _label(vocabulary: dict, code: str | None) -> str | None:
+def label(vocabulary: dict, code: str | None) -> str | None:
     return str(vocabulary.get(code, code)) if code else None
 
 
@@ -80,11 +80,11 @@ def _yes_no(value: bool | None) -> str | None:
     return _("Yes") if value else _("No")
 
 
-def _join(*parts, sep=", ") -> str | None:
+def join_parts(*parts, sep=", ") -> str | None:
     return sep.join(str(p) for p in parts if p) or None
 
 
-def _date(value, precision: str | None = "day") -> str | None:
+def date_text(value, precision: str | None = "day") -> str | None:
     if value is None:
         return None
     if precision == "month":
@@ -99,7 +99,7 @@ def _country(code: str | None) -> str | None:
 
 
 def _rows(pairs) -> list[Row]:
-    return [Row(str(label), str(value)) for label, value in pairs if value not in (None, "")]
+    return [Row(str(name), str(value)) for name, value in pairs if value not in (None, "")]
 
 
 def scrubber(complaint: Complaint) -> Callable[[str | None], str | None]:
@@ -148,7 +148,7 @@ def _people_sections(complaint: Complaint, redacted: bool) -> list[Section]:
     filer, affected = complaint.person("filer"), complaint.person("affected")
     sections = []
     rows = [
-        (_("Filing for"), _label(FILER_RELATIONSHIPS, complaint.filer_relationship)),
+        (_("Filing for"), label(FILER_RELATIONSHIPS, complaint.filer_relationship)),
         (_("Anonymous"), _("Yes") if complaint.anonymous else None),
     ]
     if filer is not None and not redacted:
@@ -159,7 +159,7 @@ def _people_sections(complaint: Complaint, redacted: bool) -> list[Section]:
             (_("Phone"), filer.phone),
             (
                 _("Mailing address"),
-                _join(
+                join_parts(
                     filer.address_line1,
                     filer.address_line2,
                     filer.address_city,
@@ -170,8 +170,8 @@ def _people_sections(complaint: Complaint, redacted: bool) -> list[Section]:
         ]
     if filer is not None:
         rows += [
-            (_("Write to them in"), _label(LANGUAGES, filer.preferred_language)),
-            (_("Contact by"), _label(CONTACT_METHODS, filer.contact_method)),
+            (_("Write to them in"), label(LANGUAGES, filer.preferred_language)),
+            (_("Contact by"), label(CONTACT_METHODS, filer.contact_method)),
         ]
     sections.append(
         Section(
@@ -185,17 +185,17 @@ def _people_sections(complaint: Complaint, redacted: bool) -> list[Section]:
         if not redacted:
             rows += [
                 (_("Name"), affected.name),
-                (_("Date of birth"), _date(affected.date_of_birth)),
+                (_("Date of birth"), date_text(affected.date_of_birth)),
                 (_("A-number"), affected.a_number),
                 (_("Country of birth"), _country(affected.country_of_birth)),
             ]
         rows += [
             (_("Language they speak best"), affected.preferred_language),
             (_("Interpreter needed"), _yes_no(affected.interpreter_needed)),
-            (_("In custody now"), _label(CUSTODY_ANSWERS, affected.in_custody)),
+            (_("In custody now"), label(CUSTODY_ANSWERS, affected.in_custody)),
             (
                 _("Where"),
-                _join(
+                join_parts(
                     affected.facility_name,
                     affected.facility_city,
                     state_name(affected.facility_state),
@@ -229,10 +229,10 @@ def _incident_section(complaint: Complaint, redacted: bool, scrub) -> Section:
         str(PROGRAM_CONTEXTS.get(row.context, row.context)) for row in complaint.program_contexts
     )
     rows = [
-        (_("Date"), _date(complaint.incident_date, complaint.incident_date_precision)),
+        (_("Date"), date_text(complaint.incident_date, complaint.incident_date_precision)),
         (
             _("Place"),
-            _join(
+            join_parts(
                 complaint.incident_city,
                 county.name if county else None,
                 state_name(complaint.incident_state),
@@ -240,7 +240,7 @@ def _incident_section(complaint: Complaint, redacted: bool, scrub) -> Section:
         ),
         (
             _("Kind of place"),
-            _join(_label(PLACE_KINDS, complaint.place_kind), complaint.place_other),
+            join_parts(label(PLACE_KINDS, complaint.place_kind), complaint.place_other),
         ),
         (_("Agencies involved"), "; ".join(agencies)),
         (_("Local agency"), complaint.local_agency_name),
@@ -367,7 +367,7 @@ def summary_context(complaint: Complaint, *, redacted: bool) -> dict:
         {
             "label": str(ALLEGATIONS.get(a.category, a.category)),
             "details": scrub(a.details),
-            "finding": _label(FINDINGS, a.finding),
+            "finding": label(FINDINGS, a.finding),
         }
         for a in complaint.allegations
     ]
@@ -375,10 +375,10 @@ def summary_context(complaint: Complaint, *, redacted: bool) -> dict:
         "complaint": complaint,
         "redacted": redacted,
         "status_label": str(STAFF_STATUS_LABELS.get(complaint.status, complaint.status)),
-        "closure_label": _label(CLOSURE_REASONS, complaint.closure_reason),
-        "referral_label": _label(AGENCIES, complaint.referral_agency),
-        "channel_label": _label(CHANNELS, complaint.channel),
-        "language_label": _label(LANGUAGES, complaint.language),
+        "closure_label": label(CLOSURE_REASONS, complaint.closure_reason),
+        "referral_label": label(AGENCIES, complaint.referral_agency),
+        "channel_label": label(CHANNELS, complaint.channel),
+        "language_label": label(LANGUAGES, complaint.language),
         "assignee_name": complaint.assignee.name if complaint.assignee else None,
         "duplicate_of": db.session.get(Complaint, complaint.duplicate_of_id)
         if complaint.duplicate_of_id
@@ -393,7 +393,7 @@ def summary_context(complaint: Complaint, *, redacted: bool) -> dict:
         "recommendations": [
             {
                 "body": scrub(rec.body),
-                "response": _label(AGENCY_RESPONSES, rec.agency_response),
+                "response": label(AGENCY_RESPONSES, rec.agency_response),
                 "response_notes": scrub(rec.response_notes),
                 "recorded_at": rec.response_recorded_at,
             }
