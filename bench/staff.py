@@ -17,6 +17,7 @@ sign-in pages have their own tests). Then, one measurement after another, each f
 Targets (the issue's): p95 under 50 ms for pages, under 150 ms for searches.
 """
 
+import os
 import random
 import re
 import secrets
@@ -55,6 +56,7 @@ class Measurement:
     kind: str  # "page", "search" or "baseline"
     load: LoadResult | None = None
     note: str = ""
+    load_average: float | None = None  # the machine's, when the measurement started
 
     def ms(self, fraction: float) -> float | None:
         if self.load is None:
@@ -121,6 +123,7 @@ class StaffResult:
                     "completed": m.load.tally.completed if m.load else 0,
                     "errors": dict(m.load.tally.errors) if m.load else {},
                     "verdict": m.verdict,
+                    "load_average_1m": m.load_average,
                 }
                 for m in self.measurements
             },
@@ -135,6 +138,7 @@ class StaffResult:
                 "target p95": f"< {m.target_ms} ms" if m.target_ms else "",
                 "requests": str(m.load.tally.requests) if m.load else "0",
                 "errors": str(m.errors),
+                "load 1m": _number(m.load_average),
                 "": m.verdict,
             }
             for m in self.measurements
@@ -172,6 +176,7 @@ def measure(server: Server, *, concurrency: int, duration: float, options=None) 
                     print(f"  staff {measurement.name}: not measured (no page there yet)")
                     continue
                 _warm_up(staff_server.base_url, work)
+                measurement.load_average = os.getloadavg()[0]
                 measurement.load = run_load(
                     staff_server.base_url, work, concurrency=concurrency, duration=duration
                 )

@@ -3,7 +3,7 @@
 Pages are found by keyset, never OFFSET: a cursor holds the sort key and id of the row a page
 starts after (or before), so page 20,000 costs what page 1 costs. Ties on the timestamp are
 broken by id, so every complaint appears exactly once while paging. Counts stop at
-``COUNT_CAP``: past that, staff see "1,000+" rather than a number that costs a scan of
+``COUNT_CAP``: past that, staff read "More than 1,000", not a number that costs a scan of
 everything that matches.
 """
 

@@ -116,7 +116,6 @@ def _render(form, filters: Filters, page, *, search_id=None, expired=False):
         status_labels=dict(translated("status_labels")),
         allegation_labels=dict(translated("allegation_labels")),
         format_day=_day_formatter(),
-        page_size=services.PAGE_SIZE,
         case_base=case_url(0).removesuffix("0"),
     )
 
