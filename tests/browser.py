@@ -154,3 +154,16 @@ def tiny_png(width: int = 2, height: int = 2) -> bytes:
         + chunk(b"IDAT", zlib.compress(raw))
         + chunk(b"IEND", b"")
     )
+
+
+# --- one browser context on the live server --------------------------------------------
+
+
+class Visit:
+    """One browser context on the live server: its page and what its console said."""
+
+    def __init__(self, page, t, lang):
+        self.page = page
+        self.console = ConsoleWatch(page)
+        self.t = t
+        self.lang = lang

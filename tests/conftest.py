@@ -115,3 +115,33 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run, shared by every browser test module."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def visit_factory(browser, live_server, app):
+    from tests.browser import Visit, translator
+
+    contexts = []
+
+    def make(lang="en"):
+        context = browser.new_context(base_url=live_server, locale="en-US")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return Visit(context.new_page(), translator(app, lang), lang)
+
+    yield make
+    for context in contexts:
+        context.close()

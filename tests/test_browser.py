@@ -9,22 +9,19 @@ Content-Security-Policy report. axe-core is injected through the DevTools protoc
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from intake.complaints.models import Complaint
 from intake.documents.models import Attachment
 from intake.extensions import db
 from tests.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    ConsoleWatch,
+    Visit,
     axe_violations,
     focused_matches,
     format_violations,
     tab_to,
     tiny_png,
-    translator,
 )
 from tests.filing import VALID_ANSWERS
 
@@ -41,37 +38,7 @@ STORY = VALID_ANSWERS["story"]
 DETAILS = VALID_ANSWERS["allegations"]["details_racial_profiling"]
 
 
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class Visit:
-    """One browser context on the live server: its page and what its console said."""
-
-    def __init__(self, page, t, lang):
-        self.page = page
-        self.console = ConsoleWatch(page)
-        self.t = t
-        self.lang = lang
-
-
-@pytest.fixture
-def visit_factory(browser, live_server, app):
-    contexts = []
-
-    def make(lang="en"):
-        context = browser.new_context(base_url=live_server, locale="en-US")
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return Visit(context.new_page(), translator(app, lang), lang)
-
-    yield make
-    for context in contexts:
-        context.close()
+# The `browser` and `visit_factory` fixtures live in tests/conftest.py: one Chromium per run.
 
 
 def starts_with(text):

@@ -21,18 +21,14 @@ from intake.complaints.models import Complaint
 from intake.documents.models import Attachment
 from intake.extensions import db
 from intake.review.models import Recommendation
-from tests import test_browser as public_pages
-from tests.browser import assert_accessible, tiny_png, translator
+from tests.browser import Visit, assert_accessible, tiny_png, translator
 from tests.filing import file_complaint
 from tests.staff import log_in, make_user
-from tests.test_browser import Visit, look_up, path_is, starts_with
+from tests.test_browser import look_up, path_is, starts_with
 from tests.test_staff_entry import enter
 
 pytestmark = pytest.mark.browser
 
-# The Chromium and the browser contexts of the public-page tests, shared here.
-browser = public_pages.browser
-visit_factory = public_pages.visit_factory
 
 RARE_WORD = "Quillwort"  # in one narrative only: the search must find that case and no other
 NARRATIVE = f"An officer said the {RARE_WORD} sticker on the car was suspicious and held him."
