@@ -97,12 +97,14 @@ def index_complaint(session: Session, complaint: Complaint) -> None:
         )
 
 
-# Below this many estimated matches a search is "selective": its matches are fetched from the
-# full-text index first, then looked up by id and sorted. Above it, walking the queue in order
-# and checking each complaint finds a page sooner (many complaints match); the planner decides.
-# Each way reads about one table page per complaint looked at: fetching n matches costs n,
-# walking costs about 50 / (n / total); at a million complaints they meet near 7,000.
+# A search is "selective" when it matches few complaints: its matches are then fetched from
+# the full-text index first, looked up by id and sorted (and counted). Otherwise walking the
+# queue in order and checking each complaint finds a page sooner, and the search is not
+# counted. Each way reads about one table page per complaint it looks at; at a million
+# complaints in PostgreSQL they cost the same near 7,000 matches. SQLite counts the matches
+# (cheap in FTS5) and looks rows up more slowly, so its limit is lower.
 SELECTIVE_MATCHES = 10_000
+SELECTIVE_MATCHES_SQLITE = 2_000
 _MATCH_SQL = "document @@ plainto_tsquery('simple', :search_words)"
 
 
@@ -117,14 +119,16 @@ def search_clause(session: Session, query: str) -> tuple[ColumnElement[bool] | N
     words = query_words(query)
     if not words:
         return None, True
+    selective = is_selective(session, query)
     if session.get_bind().dialect.name != "postgresql":
-        # Each word quoted: FTS5 operators typed by a user are searched for, not obeyed.
-        subquery = text(
-            "SELECT rowid FROM complaint_search WHERE complaint_search MATCH :search_words"
-        ).bindparams(bindparam("search_words", " ".join(f'"{word}"' for word in words)))
-        return Complaint.id.in_(subquery.columns(column("id", Integer))), True
+        subquery = _fts5_matches(words).columns(column("id", Integer))
+        if selective:
+            return Complaint.id.in_(subquery), True
+        # "id + 0": SQLite may not use the id for look-ups, so it walks the queue index in
+        # order and checks each row against the matches instead of fetching them all.
+        return (Complaint.id + 0).in_(subquery), False
     found = text(_MATCH_SQL).bindparams(bindparam("search_words", " ".join(words)))
-    if not is_selective(session, query):
+    if not selective:
         subquery = select(column("complaint_id", Integer)).select_from(table("complaint_search"))
         return Complaint.id.in_(subquery.where(found)), False
     # The matches as one array, computed once: the planner then looks each up by id. As a
@@ -142,15 +146,31 @@ def search_clause(session: Session, query: str) -> tuple[ColumnElement[bool] | N
     return Complaint.id == any_(func.coalesce(ids, empty)), True
 
 
+def _fts5_matches(words: list[str]):
+    # Each word quoted: FTS5 operators typed by a user are searched for, not obeyed.
+    return text(
+        "SELECT rowid FROM complaint_search WHERE complaint_search MATCH :search_words"
+    ).bindparams(bindparam("search_words", " ".join(f'"{word}"' for word in words)))
+
+
 def is_selective(session: Session, query: str) -> bool:
     """Whether the query matches few enough complaints to fetch and count them all cheaply.
 
     PostgreSQL: the planner's estimate (from the word statistics ANALYZE keeps; migration 0002
-    raises their detail), which costs a plan, not a search. SQLite: always.
+    raises their detail), which costs a plan, not a search. SQLite: FTS5 counts them, up to
+    the limit.
     """
     words = query_words(query)
-    if not words or session.get_bind().dialect.name != "postgresql":
+    if not words:
         return True
+    if session.get_bind().dialect.name != "postgresql":
+        limited = _fts5_matches(words).columns(column("rowid", Integer)).subquery()
+        found = session.execute(
+            select(func.count()).select_from(
+                select(limited.c.rowid).limit(SELECTIVE_MATCHES_SQLITE).subquery()
+            )
+        ).scalar_one()
+        return found < SELECTIVE_MATCHES_SQLITE
     plan = session.execute(
         text(
             "EXPLAIN (FORMAT JSON) SELECT 1 FROM complaint_search"
