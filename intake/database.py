@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
@@ -65,10 +65,20 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 def _wants_write_lock() -> bool:
     if not has_request_context():
         return True  # CLI commands and scripts write
-    if request.method not in {"GET", "HEAD", "OPTIONS"}:
+    if request.method not in {"GET", "HEAD", "OPTIONS"} or g.get("write_lock_from_now"):
         return True
     view = current_app.view_functions.get(request.endpoint or "")
     return bool(getattr(view, "writes_on_get", False))
+
+
+def write_lock_from_now() -> None:
+    """For a GET that reads for a long while (renders a PDF) and writes only at the end:
+    end the read transaction here; the next one takes the write lock up front. The lock is
+    then held for the write alone, not for the whole render."""
+    from .extensions import db
+
+    db.session.commit()
+    g.write_lock_from_now = True
 
 
 def writes_on_get(view):

@@ -291,3 +291,34 @@ def test_export_events_carry_no_personal_data(app, client):
     for event in events:
         flat = repr(event.details)
         assert "Canary" not in flat and "A123456789" not in flat and "@" not in flat
+
+
+def test_rendering_does_not_hold_the_sqlite_write_lock(app, client, backend, monkeypatch):
+    """On SQLite a writer has the whole database: a summary must not keep others waiting
+    while its PDF renders, only while its audit event is written."""
+    import sqlite3
+
+    from intake.documents import rendering
+
+    if backend != "sqlite":
+        return
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    _tracking, complaint_id, staff = _worked_case(app, client)
+    real_render = rendering.render
+    writes_during_render = []
+
+    def render_while_someone_writes(*args, **kwargs):
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails at once if the request holds the lock
+            other.execute("ROLLBACK")
+            writes_during_render.append(True)
+        finally:
+            other.close()
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(rendering, "render", render_while_someone_writes)
+    assert staff.get(f"/staff/documents/cases/{complaint_id}/summary.pdf").status_code == 200
+    assert client.get("/file/confirmation/receipt.pdf").status_code == 200
+    assert writes_during_render == [True, True]
+    assert len(export_events(app)) == 2

@@ -29,7 +29,7 @@ from intake.accounts.access import current_user, requires
 from intake.audit.services import record_event
 from intake.complaints import drafts, identifiers
 from intake.complaints.models import Complaint
-from intake.database import writes_on_get
+from intake.database import write_lock_from_now, writes_on_get
 from intake.extensions import db
 from intake.review.access import case_or_404
 
@@ -55,7 +55,6 @@ def _ui_language() -> str:
 
 
 @bp.route("/file/confirmation/receipt.pdf")
-@writes_on_get
 def confirmation_receipt():
     """From the confirmation page, with the filer's draft session. ``?access_code=1`` prints
     the access code (derived from the draft token, as the confirmation page does)."""
@@ -74,7 +73,6 @@ def confirmation_receipt():
 
 
 @bp.route("/status/case/receipt.pdf")
-@writes_on_get
 def status_receipt():
     """From the status page, with the session its look-up opened. The access code is never
     printed here: nothing on the server can read it back, only compare it."""
@@ -100,6 +98,7 @@ def _receipt(complaint: Complaint, access_code: str | None):
         rendered = receipts.render_receipt(complaint, access_code=access_code)
     except RenderError as error:
         return _render_failed(error)
+    write_lock_from_now()
     rendering.record_export(
         "receipt",
         complaint.id,
@@ -114,7 +113,6 @@ def _receipt(complaint: Complaint, access_code: str | None):
 
 
 @bp.route("/staff/documents/cases/<int:complaint_id>/summary.pdf")
-@writes_on_get
 @requires("case.view")
 def case_summary(complaint_id: int):
     """The case summary; ``?redacted=1`` for the copy without the people's identities."""
@@ -127,6 +125,8 @@ def case_summary(complaint_id: int):
         )
     except RenderError as error:
         return _render_failed(error)
+    # Rendered without holding the database's write lock; the audit event takes it now.
+    write_lock_from_now()
     rendering.record_export(
         "case_summary_redacted" if redacted else "case_summary",
         complaint.id,
