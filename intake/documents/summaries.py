@@ -94,7 +94,7 @@ def date_text(value, precision: str | None = "day") -> str | None:
     return format_date(value, "long")
 
 
-def _country(code: str | None) -> str | None:
+def country_name(code: str | None) -> str | None:
     return dict(country_choices("")).get(code, code) if code else None
 
 
@@ -187,7 +187,7 @@ def _people_sections(complaint: Complaint, redacted: bool) -> list[Section]:
                 (_("Name"), affected.name),
                 (_("Date of birth"), date_text(affected.date_of_birth)),
                 (_("A-number"), affected.a_number),
-                (_("Country of birth"), _country(affected.country_of_birth)),
+                (_("Country of birth"), country_name(affected.country_of_birth)),
             ]
         rows += [
             (_("Language they speak best"), affected.preferred_language),

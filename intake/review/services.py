@@ -8,7 +8,6 @@ bumps the case's version so a page loaded before it can no longer overwrite it.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import undefer
@@ -21,6 +20,7 @@ from intake.complaints import identifiers
 from intake.complaints.models import Complaint, Person
 from intake.database import utcnow
 from intake.documents.models import Attachment
+from intake.documents.summaries import country_name, date_text
 from intake.extensions import db
 from intake.reference.categories import (
     AGENCIES,
@@ -37,7 +37,7 @@ from intake.reference.categories import (
     PRIOR_COMPLAINT_BODIES,
     PROGRAM_CONTEXTS,
 )
-from intake.reference.lookups import country_choices, state_name
+from intake.reference.lookups import state_name
 from intake.reference.models import County
 from intake.tracking.models import Message
 
@@ -71,22 +71,6 @@ def _yes_no(value: bool | None) -> str | None:
 
 def _label(vocabulary: dict, code: str | None) -> str | None:
     return str(vocabulary.get(code, code)) if code else None
-
-
-def _date_text(value, precision: str | None = "day") -> str | None:
-    if value is None:
-        return None
-    if precision == "month":
-        from babel.dates import format_skeleton
-
-        return format_skeleton("yMMMM", value, locale=get_locale())
-    return format_date(value, "long")
-
-
-def _country(code: str | None) -> str | None:
-    if not code:
-        return None
-    return dict(country_choices("")).get(code, code)
 
 
 def _join(*parts) -> str | None:
@@ -154,9 +138,9 @@ def filed_sections(complaint: Complaint) -> list[Section]:
                 _rows(
                     [
                         (_("Name"), affected.name),
-                        (_("Date of birth"), _date_text(affected.date_of_birth)),
+                        (_("Date of birth"), date_text(affected.date_of_birth)),
                         (_("A-number"), affected.a_number),
-                        (_("Country of birth"), _country(affected.country_of_birth)),
+                        (_("Country of birth"), country_name(affected.country_of_birth)),
                         (_("Language they speak best"), affected.preferred_language),
                         (_("Interpreter needed"), _yes_no(affected.interpreter_needed)),
                         (_("In custody now"), custody),
@@ -183,7 +167,7 @@ def filed_sections(complaint: Complaint) -> list[Section]:
                 [
                     (
                         _("Date"),
-                        _date_text(complaint.incident_date, complaint.incident_date_precision),
+                        date_text(complaint.incident_date, complaint.incident_date_precision),
                     ),
                     (
                         _("Place"),
