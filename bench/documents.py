@@ -19,6 +19,7 @@ Target (the issue's): a case summary under 100 ms at the median.
 """
 
 import logging
+import os
 import random
 import secrets
 import statistics
@@ -43,7 +44,9 @@ DEFAULT_COMPLAINTS = 1000
 DEFAULT_EXPORT_CASES = 1000
 SMALL_EXPORT_CASES = 100
 RENDER_SAMPLES = 40
-POSTGRES_DB = "intake_bench_documents"
+# One database per bench run: two runs at once (two people on one machine) must not drop
+# each other's.
+POSTGRES_DB = f"intake_bench_documents_{os.getpid()}"
 SUPERVISOR_EMAIL = "bench-documents@example.gov"
 
 
