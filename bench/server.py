@@ -22,7 +22,8 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ("sqlite", "postgresql")
 POSTGRES_HOST = "127.0.0.1:5432"
-POSTGRES_DB = "intake_bench"
+# Per run: two benchmarks at once must not drop each other's database.
+POSTGRES_DB = f"intake_bench_{os.getpid()}"
 STARTUP_TIMEOUT = 30.0
 SHUTDOWN_TIMEOUT = 20.0
 
