@@ -177,7 +177,7 @@ def test_unknown_codes_in_the_url_are_ignored_and_bad_dates_explained(app, cases
     assert set(shown(odd)) == everything_open
     bad = client.get("/staff/queue/?submitted_from=31/31/2024")
     assert bad.status_code == 200
-    assert "Enter the date like 2026-03-31." in bad.get_data(as_text=True)
+    assert "Enter the date like 03/31/2026." in bad.get_data(as_text=True)
 
 
 def test_rows_show_what_staff_need_and_link_to_the_case(app, cases):
@@ -305,7 +305,7 @@ def test_a_bad_post_keeps_what_was_typed_and_explains(app, searchable):
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'value="Ramírez"' in html
-    assert "Enter the date like 2026-03-31." in html
+    assert "Enter the date like 03/31/2026." in html
     too_long = post_search(client, "x" * 201)
     assert too_long.status_code == 400
     assert "Use 200 characters or fewer." in too_long.get_data(as_text=True)

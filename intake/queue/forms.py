@@ -44,7 +44,7 @@ def _parse_date(value: str) -> date | None:
 
 
 class DateText(StringField):
-    """A date typed as 2026-03-31 (what browsers' date inputs send) or 03/31/2026."""
+    """A date typed as 03/31/2026, or as 2026-03-31 (what browsers' date inputs send)."""
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
@@ -56,7 +56,7 @@ class DateText(StringField):
 
     def pre_validate(self, form):
         if self.data and self.as_date is None:
-            raise ValidationError(_l("Enter the date like 2026-03-31."))
+            raise ValidationError(_l("Enter the date like 03/31/2026."))
 
 
 # The lists' fixed choices (codes and labels), by field name.
@@ -133,9 +133,9 @@ class QueueForm(FlaskForm):
     language = _select(_l("Language"))
     overdue = BooleanField(_l("Only overdue cases"), false_values=("", "0", "false"))
     submitted_from = DateText(
-        _l("Submitted on or after"), description=_l("For example 2026-03-31.")
+        _l("Submitted on or after"), description=_l("For example 03/31/2026.")
     )
-    submitted_to = DateText(_l("Submitted on or before"), description=_l("For example 2026-03-31."))
+    submitted_to = DateText(_l("Submitted on or before"), description=_l("For example 03/31/2026."))
     sort = _select(_l("Sort"))
 
     def set_choices(self, staff: list[tuple[int, str]] | None) -> None:
@@ -146,6 +146,8 @@ class QueueForm(FlaskForm):
         self.state.choices = lookups.state_choices(_l("Any state"))
         state = self.state.data if self.state.data in dict(self.state.choices) else None
         self.county.choices = lookups.county_choices(state, _l("Any county"))
+        if state:
+            self.county.description = ""  # the hint says to choose a state first
         self.assignee.choices = [
             *translated("assignee"),
             *((str(user_id), name) for user_id, name in (staff or [])),
