@@ -218,7 +218,7 @@ def _people_sections(complaint: Complaint, redacted: bool) -> list[Section]:
     return sections
 
 
-def _incident_section(complaint: Complaint, redacted: bool, scrub) -> Section:
+def incident_section(complaint: Complaint, redacted: bool, scrub) -> Section:
     county = (
         db.session.get(County, complaint.incident_county_fips)
         if complaint.incident_county_fips
@@ -384,7 +384,7 @@ def summary_context(complaint: Complaint, *, redacted: bool) -> dict:
         if complaint.duplicate_of_id
         else None,
         "people": _people_sections(complaint, redacted),
-        "incident": _incident_section(complaint, redacted, scrub),
+        "incident": incident_section(complaint, redacted, scrub),
         "allegations": allegations,
         "narrative": scrub(complaint.narrative),
         "desired_outcome": scrub(complaint.desired_outcome),
