@@ -60,6 +60,7 @@ def _import_models() -> None:
     from .audit import models as _audit  # noqa: F401
     from .complaints import models as _complaints  # noqa: F401
     from .documents import models as _documents  # noqa: F401
+    from .oversight import models as _oversight  # noqa: F401
     from .reference import models as _reference  # noqa: F401
     from .review import models as _review  # noqa: F401
     from .tracking import models as _tracking  # noqa: F401
@@ -75,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from .complaints.views import bp as complaints
     from .demo.cli import bp as demo_cli
     from .documents.views import bp as documents
+    from .oversight.views import bp as oversight
     from .queue.views import bp as queue
     from .reference.views import bp as reference
     from .review.views import bp as review
@@ -93,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
         review,
         entry,
         documents,
+        oversight,
         audit_cli,
         demo_cli,
     ):

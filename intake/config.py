@@ -69,6 +69,13 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
             "findings_review": 14,
             "recommendations_issued": 60,
         },
+        # Oversight. Published counts below k are shown as "fewer than k" (with complementary
+        # suppression), and the open data leaves out a county with fewer than k complaints.
+        "OVERSIGHT_SUPPRESSION_K": int(env.get("OVERSIGHT_SUPPRESSION_K", 11)),
+        # A registered jurisdiction is flagged when its profiling complaints in the last
+        # PROFILING_FLAG_WINDOW_DAYS reach PROFILING_FLAG_THRESHOLD.
+        "PROFILING_FLAG_THRESHOLD": int(env.get("PROFILING_FLAG_THRESHOLD", 5)),
+        "PROFILING_FLAG_WINDOW_DAYS": int(env.get("PROFILING_FLAG_WINDOW_DAYS", 90)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), mode == "production"),

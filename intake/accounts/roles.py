@@ -25,6 +25,13 @@ PERMISSIONS: dict[str, set[str]] = {
     "case.mark_duplicate": {"intake_specialist", "supervisor"},
     "audit.read": {"supervisor", "administrator"},
     "accounts.manage": {"administrator"},
+    # The wording of letters to complainants.
+    "letter_templates.manage": {"administrator"},
+    # Aggregate statistics only: dashboard, program oversight, periodic report, open data.
+    # None of it names a person, so analysts hold it without any case permission.
+    "oversight.view": {"analyst", "supervisor", "administrator"},
+    # The program-oversight jurisdiction registry (reference data).
+    "jurisdictions.manage": {"administrator"},
 }
 
 
