@@ -4,6 +4,7 @@ their tracking number and access code (or the filing session)."""
 import pytest
 
 from intake.accounts.models import User
+from intake.accounts.roles import PERMISSIONS
 from intake.complaints.models import Complaint
 from intake.documents.models import CaseLetter
 from intake.extensions import db
@@ -121,6 +122,19 @@ def test_letter_wording_is_for_administrators(app):
     admin = staff_client(app, "administrator")
     assert admin.get("/staff/documents/letter-templates/closure/fr").status_code == 404
     assert admin.get("/staff/documents/letter-templates/eviction/en").status_code == 404
+
+
+def test_letter_wording_follows_its_own_permission_not_account_administration(app, monkeypatch):
+    # Given to supervisors instead, letter_templates.manage lets them in and keeps
+    # administrators (who still manage accounts) out: the views ask for it, not accounts.manage.
+    monkeypatch.setitem(PERMISSIONS, "letter_templates.manage", {"supervisor"})
+    for role, expected in (("supervisor", 200), ("administrator", 403)):
+        staff = staff_client(app, role)
+        assert staff.get("/staff/documents/letter-templates").status_code == expected
+        assert staff.get("/staff/documents/letter-templates/closure/en").status_code == expected
+        # The staff header's link to the wording follows the same permission.
+        nav = staff.get("/").get_data(as_text=True)
+        assert ('href="/staff/documents/letter-templates"' in nav) == (expected == 200)
 
 
 def test_the_receipt_needs_the_filing_session_or_a_status_look_up(app, client):

@@ -130,6 +130,86 @@ def test_receipt_from_the_status_page_expires_with_its_session(app, client, monk
     assert visitor.get("/status/case/receipt.pdf").status_code == 404
 
 
+def test_the_status_page_links_to_the_receipt_only_once_signed_in(app, client):
+    tracking, code = file_complaint(client)
+    visitor = app.test_client()
+    # Not signed in: the status page sends the visitor to the look-up, which has no receipt.
+    assert visitor.get("/status/case").headers["Location"].endswith("/status/")
+    assert "receipt.pdf" not in visitor.get("/status/").get_data(as_text=True)
+
+    look_up(visitor, tracking, code)
+    page = visitor.get("/status/case").get_data(as_text=True)
+    assert 'href="/status/case/receipt.pdf"' in page
+    assert "Download a receipt (PDF)" in page
+    assert 'action="/status/case/receipt.pdf"' in page  # the copy with the access code
+    assert "Keep that copy safe" in page
+    assert code not in page  # the code is typed, never shown back
+
+    rendered = visitor.get("/status/case/receipt.pdf")
+    assert rendered.status_code == 200 and rendered.mimetype == "application/pdf"
+    assert "attachment" in rendered.headers["Content-Disposition"]
+    found = text(rendered.data)
+    assert tracking in found and code not in found
+    assert "Your access code is not printed on this receipt." in found
+
+
+def _receipt_with_code(visitor, typed):
+    token = csrf_token(visitor, "/status/case")
+    return visitor.post(
+        "/status/case/receipt.pdf", data={"csrf_token": token, "access_code": typed}
+    )
+
+
+def test_the_status_page_prints_the_access_code_when_it_is_typed_again(app, client):
+    tracking, code = file_complaint(client)
+    visitor = app.test_client()
+    look_up(visitor, tracking, code)
+    # Typed the way people type it: lower case, without the dashes.
+    rendered = _receipt_with_code(visitor, code.lower().replace("-", " "))
+    assert rendered.status_code == 200 and rendered.mimetype == "application/pdf"
+    found = text(rendered.data)
+    assert code in found and "Keep this page safe." in found
+    events = export_events(app, "receipt")
+    assert [e.details for e in events] == [{"kind": "receipt", "access_code": True}]
+    assert events[0].actor_type == "public"
+
+
+def test_a_wrong_or_missing_access_code_is_explained_and_rate_limited(app, client):
+    tracking, code = file_complaint(client)
+    visitor = app.test_client()
+    look_up(visitor, tracking, code)
+    empty = _receipt_with_code(visitor, "")
+    assert empty.status_code == 400 and empty.mimetype == "text/html"
+    assert "Enter your access code." in empty.get_data(as_text=True)
+
+    wrong = _receipt_with_code(visitor, "ABCD-EFGH-JKMN-PQRS")
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 400
+    assert "That is not the access code of this complaint." in html
+    assert 'aria-invalid="true"' in html and 'href="#access_code"' in html
+    assert 'value="ABCD-EFGH-JKMN-PQRS"' in html  # what was typed stays in the box
+    assert "Your complaint" in html  # still the status page, still signed in
+    for _ in range(app.config["LOOKUP_MAX_FAILURES"] - 1):
+        assert _receipt_with_code(visitor, "ABCD-EFGH-JKMN-PQRS").status_code == 400
+    throttled = _receipt_with_code(visitor, code)
+    assert throttled.status_code == 429
+    assert "please wait 15 minutes" in throttled.get_data(as_text=True)
+    assert export_events(app, "receipt") == []
+    # The plain receipt is still there.
+    assert visitor.get("/status/case/receipt.pdf").status_code == 200
+
+
+def test_no_receipt_with_the_code_without_the_status_session(app, client):
+    tracking, code = file_complaint(client)
+    stranger = app.test_client()
+    token = csrf_token(stranger, "/status/")
+    refused = stranger.post(
+        "/status/case/receipt.pdf", data={"csrf_token": token, "access_code": code}
+    )
+    assert refused.status_code == 404 and refused.mimetype == "text/html"
+    assert export_events(app, "receipt") == []
+
+
 def test_no_receipt_without_a_filed_draft(client):
     assert client.get("/file/confirmation/receipt.pdf").status_code == 404
 

@@ -84,10 +84,12 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     # export is only for the person who asked for it (the sample one is someone else's).
     ("documents.confirmation_receipt", "GET"): frozenset(),
     ("documents.status_receipt", "GET"): frozenset(),
+    ("documents.status_receipt", "POST"): frozenset(),  # the receipt with the access code
     ("documents.case_summary", "GET"): CASE_WHOLE_QUEUE,
     ("documents.case_letters", "GET"): CASE_WHOLE_QUEUE,
     ("documents.generate_letter", "POST"): CASE_WHOLE_QUEUE,
     ("documents.download_letter", "GET"): CASE_WHOLE_QUEUE,
+    # Letter wording: letter_templates.manage, held by administrators only.
     ("documents.letter_templates", "GET"): ADMIN,
     ("documents.letter_template", "GET"): ADMIN,
     ("documents.save_letter_template", "POST"): ADMIN,

@@ -62,3 +62,8 @@ def access_code_matches(tracking_number: str, access_code: str, stored_hash: str
 
 def canonical_tracking_number(text: str | None) -> str:
     return _group(normalize(text), 5)
+
+
+def canonical_access_code(text: str | None) -> str:
+    """A typed access code as it was given out (ABCD-EFGH-JKMN-PQRS), e.g. to print it."""
+    return _group(normalize(text), 4)

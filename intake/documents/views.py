@@ -72,14 +72,46 @@ def confirmation_receipt():
     return _receipt(complaint, access_code)
 
 
-@bp.route("/status/case/receipt.pdf")
+@bp.route("/status/case/receipt.pdf", methods=["GET", "POST"])
 def status_receipt():
-    """From the status page, with the session its look-up opened. The access code is never
-    printed here: nothing on the server can read it back, only compare it."""
+    """From the status page, with the session its look-up opened. Nothing on the server can
+    read the access code back, only compare it: so GET prints no code, and a receipt with the
+    code on it is POSTed with the code typed again (wrong codes count against the look-up's
+    rate limit, like wrong codes at the look-up)."""
     complaint = _complaint_from_status_session()
     if complaint is None:
         return render_template("documents/receipt_unavailable.html"), 404
-    return _receipt(complaint, None)
+    if request.method == "GET":
+        return _receipt(complaint, None)
+
+    from intake.tracking import services as tracking
+    from intake.tracking.forms import ReceiptCodeForm
+    from intake.tracking.views import render_status
+
+    form = ReceiptCodeForm()
+    if not form.validate():
+        return render_status(complaint, receipt_form=form, status=400)
+    client = request.remote_addr or "unknown"
+    if tracking.is_throttled(client, complaint.tracking_number):
+        minutes = current_app.config["LOOKUP_WINDOW_MINUTES"]
+        form.access_code.errors = [
+            _(
+                "For your security, please wait %(minutes)d minutes before trying again.",
+                minutes=minutes,
+            )
+        ]
+        return render_status(complaint, receipt_form=form, status=429)
+    typed = form.access_code.data
+    if not identifiers.access_code_matches(
+        complaint.tracking_number, typed, complaint.access_code_hash
+    ):
+        tracking.record_failure(client, complaint.tracking_number)
+        db.session.commit()
+        form.access_code.errors = [
+            _("That is not the access code of this complaint. Check it and try again.")
+        ]
+        return render_status(complaint, receipt_form=form, status=400)
+    return _receipt(complaint, identifiers.canonical_access_code(typed))
 
 
 def _complaint_from_status_session() -> Complaint | None:
@@ -140,9 +172,8 @@ def case_summary(complaint_id: int):
 
 # --- letters ----------------------------------------------------------------------------------
 
-# Who edits letter wording. Administrators hold reference data (DESIGN.md); until roles.py has
-# a permission of its own for letter templates, the account administrators' one stands in.
-WORDING_PERMISSION = "accounts.manage"
+# Who edits letter wording: administrators, who hold reference data (DESIGN.md).
+WORDING_PERMISSION = "letter_templates.manage"
 
 
 @bp.route("/staff/documents/cases/<int:complaint_id>/letters", methods=["GET"])

@@ -21,6 +21,21 @@ class StatusLookupForm(FlaskForm):
     )
 
 
+class ReceiptCodeForm(FlaskForm):
+    """The access code typed again on the status page, to have it printed on the receipt:
+    the office keeps only its hash, so nothing else could put it there."""
+
+    access_code = StringField(
+        _l("Access code"),
+        description=_l(
+            "We keep no copy of your access code that we can read. Type it here to have it"
+            " printed on the receipt."
+        ),
+        validators=[DataRequired(message=_l("Enter your access code."))],
+        filters=[strip],
+    )
+
+
 REPLY_MAX_CHARS = 10_000
 
 

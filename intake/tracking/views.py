@@ -15,7 +15,7 @@ from intake.extensions import db
 from intake.review.workflow import ActionNotAllowed, MissingInput, VersionConflict
 
 from . import services
-from .forms import ReplyForm, StatusLookupForm
+from .forms import ReceiptCodeForm, ReplyForm, StatusLookupForm
 
 bp = Blueprint("tracking", __name__, url_prefix="/status")
 SESSION_KEY = "status_access"
@@ -60,9 +60,15 @@ def _complaint_from_session() -> Complaint | None:
     return db.session.get(Complaint, access["complaint_id"])
 
 
-def _render_status(
-    complaint: Complaint, form: ReplyForm | None = None, status=200, reply_sent=None, **notes
+def render_status(
+    complaint: Complaint,
+    form: ReplyForm | None = None,
+    status=200,
+    reply_sent=None,
+    receipt_form: ReceiptCodeForm | None = None,
+    **notes,
 ):
+    """The status page; also shown by the receipt (intake/documents) when its form has errors."""
     if complaint.status == AWAITING and form is None:
         form = ReplyForm(formdata=None)
     if form is not None:
@@ -79,6 +85,7 @@ def _render_status(
             form=form if complaint.status == AWAITING else None,
             access_minutes=ACCESS_SECONDS // 60,
             reply_sent=reply_sent,
+            receipt_form=ReceiptCodeForm(formdata=None) if receipt_form is None else receipt_form,
             **notes,
         ),
         status,
@@ -90,7 +97,7 @@ def show():
     complaint = _complaint_from_session()
     if complaint is None:
         return redirect(url_for("tracking.lookup"))
-    return _render_status(complaint, reply_sent=session.pop(REPLY_SENT_KEY, None))
+    return render_status(complaint, reply_sent=session.pop(REPLY_SENT_KEY, None))
 
 
 @bp.route("/case/reply", methods=["POST"])
@@ -107,12 +114,12 @@ def reply():
             access_minutes=ACCESS_SECONDS // 60,
         )
     if complaint.status != AWAITING:
-        return _render_status(complaint, unsent_reply=form.body.data, not_waiting=True, status=409)
+        return render_status(complaint, unsent_reply=form.body.data, not_waiting=True, status=409)
 
     uploads = chosen(request.files.getlist(form.documents.name))
     documents, document_errors = check_uploads(uploads)
     if not form.validate_on_submit() or document_errors:
-        return _render_status(
+        return render_status(
             complaint, form, document_errors=document_errors, files_dropped=len(uploads)
         )
     version = _int_or_none(form.version.data)
@@ -125,19 +132,19 @@ def reply():
         db.session.rollback()
         complaint = db.session.get(Complaint, complaint.id, populate_existing=True)
         if complaint.status != AWAITING:
-            return _render_status(
+            return render_status(
                 complaint, unsent_reply=form.body.data, not_waiting=True, status=409
             )
-        return _render_status(
+        return render_status(
             complaint, form, case_changed=True, files_dropped=len(uploads), status=409
         )
     except ActionNotAllowed:
         db.session.rollback()
-        return _render_status(complaint, unsent_reply=form.body.data, not_waiting=True, status=409)
+        return render_status(complaint, unsent_reply=form.body.data, not_waiting=True, status=409)
     except MissingInput as refused:
         db.session.rollback()
         form.body.errors = [*form.body.errors, refused.message]
-        return _render_status(complaint, form, files_dropped=len(uploads))
+        return render_status(complaint, form, files_dropped=len(uploads))
     session[REPLY_SENT_KEY] = len(documents)
     return redirect(url_for("tracking.show"))
 
