@@ -97,6 +97,12 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("documents.start_export", "POST"): CASE_ROLES,
     ("documents.export_progress", "GET"): frozenset(),
     ("documents.download_export", "GET"): frozenset(),
+    # Open data: de-identified, for oversight analysts, supervisors and administrators.
+    ("oversight.open_data", "GET"): frozenset({"analyst", "supervisor", "administrator"}),
+    ("oversight.open_data_csv", "GET"): frozenset({"analyst", "supervisor", "administrator"}),
+    ("oversight.open_data_dictionary", "GET"): frozenset(
+        {"analyst", "supervisor", "administrator"}
+    ),
 }
 
 _APP = create_app(_test_config("sqlite://"))
@@ -174,6 +180,7 @@ def test_permission_matrix(app, world, endpoint, method, rule):
             before = _events(app)
             response = client.post(url, data={"csrf_token": token, **world["form_data"]})
         assert response.status_code < 500, (endpoint, method, role, response.status_code)
+        response.close()  # a streamed body (open data) ends its request context now
         refused = _refused(role, response)
         if refused == allowed:
             wrong.append(

@@ -1,0 +1,751 @@
+"""Open data: a de-identified CSV with one row per complaint, its data dictionary, and the page
+that explains both.
+
+What a row holds is decided column by column in ``data_dictionary`` (the page and the
+dictionary CSV show the same list, so what is published is what is documented). Codes, never
+typed text: no names, organisations, contact details, addresses, dates of birth, A-numbers,
+countries of birth, narratives, allegation details, desired outcomes, officers, witnesses,
+cities, facility or local agency names, "other" answers, prior complaints' case numbers,
+attachments, notes or messages. Dates become months. The county is left blank wherever fewer
+than ``OVERSIGHT_SUPPRESSION_K`` complaints in the file name it.
+
+Why some choices:
+- The record id is a keyed hash (HMAC-SHA256 with the app's SECRET_KEY) of the complaint's
+  database id, truncated to 64 bits: stable across releases, so people can follow a complaint
+  from one release to the next; not the tracking number (which opens the status page with the
+  access code) and not the database id (ids grow with filing time, so they would date each
+  complaint, and they count the office's complaints). It starts with a letter so spreadsheets
+  keep it as text (an all-digit or "1e5..." id would become a number).
+- Rows come in order of the month filed and, within a month, in a keyed shuffle of the id:
+  in id order a row's place in its month would tell roughly the day it was filed.
+- Time to close is a range of days, not the exact number: with the months of filing and
+  closing, an exact count can pin down both dates.
+- Country of birth is left out: joined with the county and the month it picks out one person
+  far more often than any cell-size rule here could catch.
+
+Streaming: a million complaints never sit in memory. One grouped query counts complaints per
+county first (which counties are shown), then rows come month by month in keyset batches of
+ids; each batch fetches its complaints, allegations, agencies and program contexts with one
+``IN`` query each, as plain rows (no ORM objects, so no identity map grows), and is written
+and sent before the next is read. On PostgreSQL the whole file is read in one REPEATABLE READ
+snapshot, so the county counts and the rows agree even while complaints come in; SQLite's
+single read transaction gives the same.
+"""
+
+import csv
+import hashlib
+import hmac
+import io
+import logging
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from flask import (
+    Response,
+    current_app,
+    g,
+    render_template,
+    request,
+    stream_with_context,
+)
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import BigInteger, ColumnElement, cast, func, literal, select
+from wtforms import StringField
+from wtforms.validators import ValidationError
+
+from intake.accounts.access import current_user, requires
+from intake.audit.services import record_event
+from intake.complaints.models import (
+    Allegation,
+    Complaint,
+    ComplaintAgency,
+    ComplaintProgramContext,
+)
+from intake.database import write_lock_from_now
+from intake.extensions import db
+from intake.reference import categories
+from intake.reference.models import County
+from intake.review.workflow import STAFF_STATUS_LABELS
+
+from .blueprint import bp
+from .csv_safety import neutralise, neutralise_row
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 2000
+RECORD_ID_PREFIX = "r"
+RECORD_ID_HEX_CHARS = 16  # 64 bits: no collision to expect among tens of millions of rows
+# Excel opens a UTF-8 file without a byte-order mark in the local code page, which garbles
+# county names such as "Doña Ana County"; with the mark it reads UTF-8. Python's "utf-8-sig",
+# R's readr and pandas skip the mark.
+BOM = "\ufeff"
+# A prime at the top of PostgreSQL's integer range: multiplying ids (1 .. 2**31 - 1) by a
+# non-zero number modulo it is a one-to-one shuffle, and the product fits in 64 bits.
+SHUFFLE_MODULUS = 2**31 - 1
+MONTH_FORMATS = ("%Y-%m", "%m/%Y")
+
+YES_NO = {"yes": _l("Yes"), "no": _l("No")}
+DAYS_TO_CLOSE = {
+    "under_31": _l("0 to 30 days"),
+    "31_to_90": _l("31 to 90 days"),
+    "91_to_180": _l("91 to 180 days"),
+    "181_to_365": _l("181 to 365 days"),
+    "over_365": _l("More than 365 days"),
+}
+_DAY_RANGES = ((30, "under_31"), (90, "31_to_90"), (180, "91_to_180"), (365, "181_to_365"))
+
+
+# --- the month range --------------------------------------------------------------------------
+
+
+def parse_month(text: str) -> date | None:
+    """``2026-03`` (what a browser's month input sends) or ``03/2026``: that month's first day."""
+    for pattern in MONTH_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date().replace(day=1)
+        except ValueError:
+            continue
+    return None
+
+
+def month_label(moment: date | datetime) -> str:
+    return f"{moment.year:04d}-{moment.month:02d}"
+
+
+def next_month(month: date) -> date | None:
+    """The first day of the following month (None after December 9999)."""
+    if month.month < 12:
+        return month.replace(month=month.month + 1)
+    return month.replace(year=month.year + 1, month=1) if month.year < 9999 else None
+
+
+def _start_of(month: date) -> datetime:
+    return datetime(month.year, month.month, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class MonthRange:
+    """Complaints filed (``submitted_at``, UTC) from the first month to the last, both whole;
+    either end may be open."""
+
+    first: date | None = None
+    last: date | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        where = []
+        if self.first is not None:
+            where.append(Complaint.submitted_at >= _start_of(self.first))
+        after = next_month(self.last) if self.last is not None else None
+        if after is not None:
+            where.append(Complaint.submitted_at < _start_of(after))
+        return where
+
+    def query_args(self) -> dict[str, str]:
+        args = {}
+        if self.first is not None:
+            args["filed_from"] = month_label(self.first)
+        if self.last is not None:
+            args["filed_to"] = month_label(self.last)
+        return args
+
+    def filename(self) -> str:
+        if self.first and self.last:
+            span = f"-{month_label(self.first)}-to-{month_label(self.last)}"
+        elif self.first:
+            span = f"-from-{month_label(self.first)}"
+        elif self.last:
+            span = f"-to-{month_label(self.last)}"
+        else:
+            span = ""
+        return f"complaints-open-data{span}.csv"
+
+
+class MonthText(StringField):
+    """A month typed as 2026-03 or 03/2026."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = (self.data or "").strip()
+
+    @property
+    def as_month(self) -> date | None:
+        return parse_month(self.data) if self.data else None
+
+    def pre_validate(self, form):
+        if self.data and self.as_month is None:
+            raise ValidationError(_l("Enter the month like 2026-03 (year, then month)."))
+
+
+class OpenDataForm(FlaskForm):
+    """The filing-month range. Read from the URL (codes only, nothing personal): no CSRF."""
+
+    filed_from = MonthText(
+        _l("First month filed"),
+        description=_l("For example 2025-01. Leave empty to start from the first complaint."),
+    )
+    filed_to = MonthText(
+        _l("Last month filed"),
+        description=_l("For example 2025-12. Leave empty to go up to today."),
+    )
+
+    def validate_filed_to(self, field):
+        first, last = self.filed_from.as_month, field.as_month
+        if first and last and last < first:
+            raise ValidationError(_l("The last month must be the same as or after the first."))
+
+    def month_range(self) -> MonthRange:
+        return MonthRange(self.filed_from.as_month, self.filed_to.as_month)
+
+
+def _read_form() -> tuple[OpenDataForm, bool]:
+    form = OpenDataForm(formdata=request.args, meta={"csrf": False})
+    return form, form.validate()
+
+
+# --- the data dictionary ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DictionaryEntry:
+    """One column of the file: what it means, how its values look, their codes and labels."""
+
+    column: str
+    meaning: str
+    values: str
+    codes: tuple[tuple[str, str], ...] = ()
+    notes: str = ""
+    # "complaint" for the complaint's own columns; "allegation" and "finding" for the two
+    # columns each allegation category has (the page shows those as one table).
+    group: str = "complaint"
+    category: str = ""
+
+
+def _codes(vocabulary) -> tuple[tuple[str, str], ...]:
+    return tuple((code, str(label)) for code, label in vocabulary.items())
+
+
+def data_dictionary(k: int) -> list[DictionaryEntry]:
+    """Every column of the file, in the file's order, labels in the current language."""
+    month = str(_l("YYYY-MM, for example 2025-03."))
+    codes_joined = str(_l("Codes separated by semicolons, for example ice;local_police."))
+    county_note = str(
+        _l(
+            "Blank when no county was given, and when fewer than %(k)d complaints in this file"
+            " name the county: small numbers could point to a person.",
+            k=k,
+        )
+    )
+    entries = [
+        DictionaryEntry(
+            "record_id",
+            str(_l("A pseudonymous id for the complaint, the same in every release.")),
+            str(_l("The letter r and 16 hexadecimal characters, for example r3f9a0c12d4e5b678.")),
+            notes=str(
+                _l(
+                    "Not the tracking number or any number the office uses: it is made from the"
+                    " complaint's internal number with a secret key and cannot be turned back"
+                    " into it. Use it to follow a complaint from one release to the next."
+                )
+            ),
+        ),
+        DictionaryEntry(
+            "month_filed",
+            str(_l("The month the complaint was filed (Coordinated Universal Time).")),
+            month,
+            notes=str(_l("Months only: no exact dates are published.")),
+        ),
+        DictionaryEntry(
+            "channel",
+            str(_l("How the complaint reached the office.")),
+            str(_l("A code.")),
+            _codes(categories.CHANNELS),
+        ),
+        DictionaryEntry(
+            "language",
+            str(_l("The language the complaint was filed in.")),
+            str(_l("A code.")),
+            _codes(categories.LANGUAGES),
+        ),
+        DictionaryEntry(
+            "filer_relationship",
+            str(_l("Who filed the complaint: the person affected, or someone for them.")),
+            str(_l("A code.")),
+            _codes(categories.FILER_RELATIONSHIPS),
+        ),
+        DictionaryEntry(
+            "anonymous",
+            str(_l("Whether the filer chose to stay anonymous.")),
+            str(_l("A code.")),
+            _codes(YES_NO),
+        ),
+        DictionaryEntry(
+            "incident_month",
+            str(_l("The month of the incident.")),
+            month,
+            notes=str(_l("Blank when the filer gave no date.")),
+        ),
+        DictionaryEntry(
+            "incident_state",
+            str(_l("The state or territory where the incident happened.")),
+            str(_l("Two-letter postal code, for example TX.")),
+            notes=str(_l("Blank when not given.")),
+        ),
+        DictionaryEntry(
+            "incident_county_fips",
+            str(_l("The county where the incident happened: its Census FIPS code.")),
+            str(_l("Five digits, for example 06037. Open this column as text to keep the 0.")),
+            notes=county_note,
+        ),
+        DictionaryEntry(
+            "incident_county",
+            str(_l("The county's name, from the Census Bureau's list.")),
+            str(_l("A name, for example Webb County.")),
+            notes=county_note,
+        ),
+        DictionaryEntry(
+            "place_kind",
+            str(_l("The kind of place where the incident happened.")),
+            str(_l("A code.")),
+            _codes(categories.PLACE_KINDS),
+            notes=str(
+                _l("Blank when not given. What the filer wrote for another place is left out.")
+            ),
+        ),
+        DictionaryEntry(
+            "agencies",
+            str(_l("The agencies involved, as the filer named them.")),
+            codes_joined,
+            _codes(categories.AGENCIES),
+            notes=str(_l("Blank when none was given. Names of local agencies are left out.")),
+        ),
+        DictionaryEntry(
+            "program_contexts",
+            str(_l("How the incident came about, as the filer described it.")),
+            codes_joined,
+            _codes(categories.PROGRAM_CONTEXTS),
+            notes=str(_l("Blank when none was given.")),
+        ),
+        DictionaryEntry(
+            "status",
+            str(_l("Where the complaint is in the office's review now.")),
+            str(_l("A code.")),
+            _codes(STAFF_STATUS_LABELS),
+        ),
+        DictionaryEntry(
+            "closure_reason",
+            str(_l("Why the case was closed.")),
+            str(_l("A code.")),
+            _codes(categories.CLOSURE_REASONS),
+            notes=str(_l("Blank unless the status is closed.")),
+        ),
+        DictionaryEntry(
+            "referred_to",
+            str(_l("The agency the case was referred to for fact-finding.")),
+            str(_l("A code.")),
+            _codes(categories.AGENCIES),
+            notes=str(_l("Blank when the case was not referred.")),
+        ),
+        DictionaryEntry(
+            "month_closed",
+            str(_l("The month the case was closed.")),
+            month,
+            notes=str(_l("Blank unless the status is closed.")),
+        ),
+        DictionaryEntry(
+            "days_to_close",
+            str(_l("Time from filing to closing, as a range of days.")),
+            str(_l("A code.")),
+            _codes(DAYS_TO_CLOSE),
+            notes=str(
+                _l(
+                    "Blank unless the status is closed. Ranges, not exact days: with the months"
+                    " of filing and closing, an exact number of days could give the dates away."
+                )
+            ),
+        ),
+    ]
+    for code, label in categories.ALLEGATIONS.items():
+        entries.append(
+            DictionaryEntry(
+                f"allegation_{code}",
+                str(_l("1 when the complaint alleges: %(label)s. Otherwise 0.", label=label)),
+                str(_l("1 or 0.")),
+                group="allegation",
+                category=code,
+            )
+        )
+    findings = _codes(categories.FINDINGS)
+    finding_note = str(
+        _l("Blank when the complaint does not make this allegation, or there is no finding yet.")
+    )
+    for code, label in categories.ALLEGATIONS.items():
+        entries.append(
+            DictionaryEntry(
+                f"finding_{code}",
+                str(_l("The office's finding on the allegation: %(label)s.", label=label)),
+                str(_l("A code.")),
+                findings,
+                notes=finding_note,
+                group="finding",
+                category=code,
+            )
+        )
+    return entries
+
+
+def header() -> list[str]:
+    """The file's column names, in order (fixed: they do not depend on the language)."""
+    return [entry.column for entry in data_dictionary(0)]
+
+
+def dictionary_rows(k: int) -> Iterator[list[str]]:
+    """The dictionary as CSV rows: column, meaning, values, codes ("code = label; ..."), notes."""
+    yield ["column", "meaning", "values", "codes", "notes"]
+    for entry in data_dictionary(k):
+        codes = "; ".join(f"{code} = {label}" for code, label in entry.codes)
+        yield [entry.column, entry.meaning, entry.values, codes, entry.notes]
+
+
+# --- which counties are shown -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountyCells:
+    """Complaints per county in the file; counties below k are left blank."""
+
+    k: int
+    counts: dict[str | None, int]  # None: complaints without a county
+    names: dict[str, str]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def shown(self) -> dict[str, str]:
+        return {fips: self.names[fips] for fips, n in self.counts.items() if fips and n >= self.k}
+
+    @property
+    def withheld(self) -> dict[str, int]:
+        return {fips: n for fips, n in self.counts.items() if fips and n < self.k}
+
+
+def county_cells(months: MonthRange, k: int) -> CountyCells:
+    """One grouped query: complaints in the range per incident county (and without one)."""
+    rows = db.session.execute(
+        select(Complaint.incident_county_fips, County.name, func.count())
+        .select_from(Complaint)
+        .outerjoin(County, County.fips == Complaint.incident_county_fips)
+        .where(*months.conditions())
+        .group_by(Complaint.incident_county_fips, County.name)
+    ).all()
+    return CountyCells(
+        k,
+        {fips: count for fips, _name, count in rows},
+        {fips: name for fips, name, _count in rows if fips},
+    )
+
+
+# --- the rows ---------------------------------------------------------------------------------
+
+
+def _secret() -> bytes:
+    return current_app.config["SECRET_KEY"].encode()
+
+
+def record_id_hasher():
+    """``record_id(complaint_id)``: the keyed, truncated hash described in the module's notes."""
+    keyed = hmac.new(_secret(), b"intake open data record id\n", hashlib.sha256)
+
+    def record_id(complaint_id: int) -> str:
+        digest = keyed.copy()
+        digest.update(str(complaint_id).encode())
+        return RECORD_ID_PREFIX + digest.hexdigest()[:RECORD_ID_HEX_CHARS]
+
+    return record_id
+
+
+def shuffle_multiplier() -> int:
+    """A secret multiplier for the row order, from SECRET_KEY (2 .. modulus - 1)."""
+    digest = hmac.new(_secret(), b"intake open data row order", hashlib.sha256).digest()
+    return 2 + int.from_bytes(digest[:8], "big") % (SHUFFLE_MODULUS - 2)
+
+
+def _shuffle_key() -> ColumnElement[int]:
+    product = cast(Complaint.id, BigInteger) * literal(shuffle_multiplier(), BigInteger)
+    return product % literal(SHUFFLE_MODULUS, BigInteger)
+
+
+def _months(months: MonthRange) -> list[date]:
+    """Every month from the range's first to its last; open ends from the data."""
+    first, last = months.first, months.last
+    if first is None or last is None:
+        earliest, latest = db.session.execute(
+            select(func.min(Complaint.submitted_at), func.max(Complaint.submitted_at)).where(
+                *months.conditions()
+            )
+        ).one()
+        if earliest is None:
+            return []
+        first = first or earliest.date().replace(day=1)
+        last = last or latest.date().replace(day=1)
+    out, month = [], first
+    while month is not None and month <= last:
+        out.append(month)
+        month = next_month(month)
+    return out
+
+
+COMPLAINT_COLUMNS = (
+    Complaint.id,
+    Complaint.submitted_at,
+    Complaint.channel,
+    Complaint.language,
+    Complaint.filer_relationship,
+    Complaint.anonymous,
+    Complaint.incident_date,
+    Complaint.incident_state,
+    Complaint.incident_county_fips,
+    Complaint.place_kind,
+    Complaint.status,
+    Complaint.closure_reason,
+    Complaint.referral_agency,
+    Complaint.status_changed_at,
+)
+
+
+def id_batches(months: MonthRange, batch_size: int) -> Iterator[list[int]]:
+    """Complaint ids in the file's order, ``batch_size`` at a time: month by month, and within
+    a month by the keyed shuffle, with a keyset (the last shuffle value) from batch to batch."""
+    key = _shuffle_key()
+    for month in _months(months):
+        bounds = MonthRange(month, month).conditions()
+        after = -1
+        while True:
+            rows = db.session.execute(
+                select(Complaint.id, key.label("shuffle"))
+                .where(*bounds, key > after)
+                .order_by(key)
+                .limit(batch_size)
+            ).all()
+            if rows:
+                yield [row.id for row in rows]
+                after = rows[-1].shuffle
+            if len(rows) < batch_size:
+                break
+
+
+def _days_to_close(row) -> str:
+    if row.status != "closed":
+        return ""
+    days = (row.status_changed_at - row.submitted_at).days
+    for most, code in _DAY_RANGES:
+        if days <= most:
+            return code
+    return "over_365"
+
+
+def _related(ids: list[int]):
+    """A batch's allegations, agencies and program contexts: one query each."""
+    allegations: dict[int, dict[str, str]] = defaultdict(dict)
+    for complaint_id, category, finding in db.session.execute(
+        select(Allegation.complaint_id, Allegation.category, Allegation.finding).where(
+            Allegation.complaint_id.in_(ids)
+        )
+    ):
+        allegations[complaint_id][category] = finding or ""
+    agencies: dict[int, set[str]] = defaultdict(set)
+    for complaint_id, agency in db.session.execute(
+        select(ComplaintAgency.complaint_id, ComplaintAgency.agency).where(
+            ComplaintAgency.complaint_id.in_(ids)
+        )
+    ):
+        agencies[complaint_id].add(agency)
+    contexts: dict[int, set[str]] = defaultdict(set)
+    for complaint_id, context in db.session.execute(
+        select(ComplaintProgramContext.complaint_id, ComplaintProgramContext.context).where(
+            ComplaintProgramContext.complaint_id.in_(ids)
+        )
+    ):
+        contexts[complaint_id].add(context)
+    return allegations, agencies, contexts
+
+
+def _joined(codes: set[str], vocabulary_order: tuple[str, ...]) -> str:
+    # In the vocabulary's order, so the same set always reads the same.
+    return ";".join(code for code in vocabulary_order if code in codes) if codes else ""
+
+
+def row_batches(
+    months: MonthRange, cells: CountyCells, batch_size: int
+) -> Iterator[list[list[str]]]:
+    """The file's rows (before neutralising), one list per batch of complaints."""
+    record_id = record_id_hasher()
+    shown = cells.shown
+    allegation_codes = tuple(categories.ALLEGATIONS)
+    agency_order = tuple(categories.AGENCIES)
+    context_order = tuple(categories.PROGRAM_CONTEXTS)
+    for ids in id_batches(months, batch_size):
+        complaints = {
+            row.id: row
+            for row in db.session.execute(select(*COMPLAINT_COLUMNS).where(Complaint.id.in_(ids)))
+        }
+        allegations, agencies, contexts = _related(ids)
+        batch = []
+        for complaint_id in ids:
+            row = complaints.get(complaint_id)
+            if row is None:  # deleted since its id was read (outside a snapshot)
+                continue
+            county = row.incident_county_fips if row.incident_county_fips in shown else None
+            alleged = allegations.get(complaint_id, {})
+            closed = row.status == "closed"
+            batch.append(
+                [
+                    record_id(complaint_id),
+                    month_label(row.submitted_at),
+                    row.channel,
+                    row.language,
+                    row.filer_relationship,
+                    "yes" if row.anonymous else "no",
+                    month_label(row.incident_date) if row.incident_date else "",
+                    row.incident_state or "",
+                    county or "",
+                    shown[county] if county else "",
+                    row.place_kind or "",
+                    _joined(agencies.get(complaint_id, set()), agency_order),
+                    _joined(contexts.get(complaint_id, set()), context_order),
+                    row.status,
+                    row.closure_reason or "",
+                    row.referral_agency or "",
+                    month_label(row.status_changed_at) if closed else "",
+                    _days_to_close(row),
+                    *("1" if code in alleged else "0" for code in allegation_codes),
+                    *(alleged.get(code, "") for code in allegation_codes),
+                ]
+            )
+        yield batch
+
+
+def csv_chunks(rows: Iterator[list[list[str]]], head: list[str]) -> Iterator[bytes]:
+    """The CSV's bytes: the byte-order mark and header, then one chunk per batch of rows.
+    Every cell passes through ``neutralise``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write(BOM)
+    writer.writerow(neutralise_row(head))
+    for batch in rows:
+        writer.writerows([[neutralise(cell) for cell in row] for row in batch])
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+    tail = buffer.getvalue()
+    if tail:
+        yield tail.encode("utf-8")
+
+
+def batch_size() -> int:
+    return max(1, int(current_app.config.get("OPEN_DATA_BATCH_SIZE", DEFAULT_BATCH_SIZE)))
+
+
+def suppression_k() -> int:
+    return int(current_app.config["OVERSIGHT_SUPPRESSION_K"])
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+@bp.route("/open-data")
+@requires("oversight.view")
+def open_data():
+    """What the file holds and leaves out, its dictionary, the range form, the downloads."""
+    form, valid = _read_form()
+    return _page(form, valid)
+
+
+def _page(form: OpenDataForm, valid: bool, status: int = 200):
+    k = suppression_k()
+    months = form.month_range() if valid else None
+    entries = data_dictionary(k)
+    return (
+        render_template(
+            "oversight/open_data.html",
+            form=form,
+            months=months,
+            cells=county_cells(months, k) if months is not None else None,
+            k=k,
+            complaint_columns=[e for e in entries if e.group == "complaint"],
+            allegation_columns=[
+                (label, f"allegation_{code}", f"finding_{code}")
+                for code, label in categories.ALLEGATIONS.items()
+            ],
+            findings=_codes(categories.FINDINGS),
+            column_count=len(entries),
+        ),
+        status,
+    )
+
+
+@bp.route("/open-data.csv")
+@requires("oversight.view")
+def open_data_csv():
+    form, valid = _read_form()
+    if not valid:
+        return _page(form, valid, 400)
+    months = form.month_range()
+    user = current_user()
+    # The stream cannot commit, so the export is on the trail before the first byte goes:
+    # written with the write lock taken up front (SQLite), committed now.
+    write_lock_from_now()
+    record_event(
+        "oversight.open_data_exported",
+        actor_type="staff",
+        actor_id=user.id,
+        details={
+            "filed_from": months.query_args().get("filed_from"),
+            "filed_to": months.query_args().get("filed_to"),
+        },
+    )
+    db.session.commit()
+    # From here on the request only reads: no write lock on SQLite while the file streams.
+    g.pop("write_lock_from_now", None)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # One snapshot for the county counts and every row (set before the first query).
+        db.session.connection(
+            execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+        )
+    k, size = suppression_k(), batch_size()
+    cells = county_cells(months, k)
+
+    def generate() -> Iterator[bytes]:
+        try:
+            yield from csv_chunks(row_batches(months, cells, size), header())
+        except Exception as error:
+            # The response has started: nothing to do but stop, leaving a short file.
+            log.error("open data export failed: %s", type(error).__name__)
+            raise
+        finally:
+            db.session.rollback()  # end the read transaction (nothing was written)
+
+    response = Response(stream_with_context(generate()), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{months.filename()}"'
+    return response
+
+
+@bp.route("/open-data/dictionary.csv")
+@requires("oversight.view")
+def open_data_dictionary():
+    """The data dictionary as CSV, in the page's language."""
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = csv.writer(buffer)
+    writer.writerows(neutralise_row(row) for row in dictionary_rows(suppression_k()))
+    response = Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = (
+        'attachment; filename="complaints-open-data-dictionary.csv"'
+    )
+    return response
