@@ -2,14 +2,18 @@
 parts, with progress, only for the person who asked, with every summary audited."""
 
 import io
+import re
 import threading
 import time
 import tracemalloc
 import zipfile
 from datetime import timedelta
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import func, select, update
+from werkzeug.datastructures import MultiDict
 
 from intake.accounts.models import User
 from intake.audit.models import AuditEvent
@@ -109,6 +113,137 @@ def test_the_queue_selection_exported_as_a_zip(app):
     assert {e.details["export_id"] for e in per_case} == {requested.object_id}
     (zip_event,) = [e for e in exported if e.details["kind"] == "bulk_zip"]
     assert zip_event.details == {"kind": "bulk_zip", "cases": 6, "redacted": False}
+
+
+HIDDEN_RE = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+EXPORT_LINK_RE = re.compile(r'<a class="usa-link" id="export-link" href="([^"]+)">')
+
+
+def _queue_cases(app):
+    """Cases that differ from the wanted ones in one way each: state, story, status, county."""
+    from tests.test_queue import make_complaint
+
+    word = "Quillwort sticker on the car."
+    made = {
+        "wanted_new": dict(incident_state="TX", narrative=word, days=1),
+        "wanted_old": dict(incident_state="TX", narrative=word, days=3),
+        "wanted_county": dict(
+            incident_state="TX", incident_county_fips="48479", narrative=word, days=2
+        ),
+        "no_word": dict(incident_state="TX", days=1),
+        "california": dict(incident_state="CA", narrative=word, days=1),
+        "closed": dict(incident_state="TX", narrative=word, status="closed", days=1),
+    }
+    ids = {}
+    for name, values in made.items():
+        days = values.pop("days")
+        ids[name] = make_complaint(app, submitted_at=utcnow() - timedelta(days=days), **values)
+    with app.app_context():
+        numbers = {c.id: c.tracking_number for c in db.session.execute(select(Complaint)).scalars()}
+    return ids, numbers
+
+
+def _search_queue(staff, words, **filters):
+    token = csrf_token(staff, "/staff/queue/")
+    posted = staff.post("/staff/queue/", data={"csrf_token": token, "q": words, **filters})
+    assert posted.status_code == 303
+    return staff.get(posted.headers["Location"])
+
+
+def _export_link(page) -> str:
+    match = EXPORT_LINK_RE.search(page.get_data(as_text=True))
+    assert match, "no export link on the queue page"
+    return unescape(match.group(1))
+
+
+def _start_from(staff, export_page: str):
+    """Press "Start the export" on the export page: post what its form holds."""
+    fields = [(n, v) for n, v in HIDDEN_RE.findall(export_page) if n != "csrf_token"]
+    token = csrf_token(staff, "/staff/queue/")
+    data = MultiDict([("csrf_token", token), *((n, unescape(v)) for n, v in fields)])
+    response = staff.post("/staff/documents/exports", data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return response.headers["Location"]
+
+
+def test_the_queue_link_exports_exactly_the_filtered_and_searched_cases(app, monkeypatch):
+    from intake.queue import services as queue_services
+
+    monkeypatch.setattr(queue_services, "PAGE_SIZE", 1)  # the export takes every page
+    ids, numbers = _queue_cases(app)
+    staff = staff_client(app, "supervisor")
+    queue = _search_queue(staff, "QUILLWORT", state="TX")
+    link = _export_link(queue)
+    # The queue's own filters and the kept search's id; never the words themselves.
+    assert urlsplit(link).path == "/staff/documents/exports/new"
+    query = parse_qs(urlsplit(link).query)
+    assert set(query) == {"state", "search"} and query["state"] == ["TX"]
+    assert "quillwort" not in link.lower()
+    assert "Export this selection (ZIP of case summaries)" in queue.get_data(as_text=True)
+
+    export_page = staff.get(link).get_data(as_text=True)
+    assert "3 case summaries, each a PDF, in one ZIP file." in export_page
+    assert "quillwort" not in export_page.lower()
+    url = _start_from(staff, export_page)
+    _page, body = wait(staff, url)
+    assert "The ZIP file is ready." in body
+    names = download(staff, url).namelist()
+    wanted = ["wanted_new", "wanted_county", "wanted_old"]  # the queue's order: newest first
+    assert names == [f"case-{numbers[ids[name]]}.pdf" for name in wanted] + ["contents.txt"]
+
+    # Narrowed further in the queue (a county, the oldest first), the link follows.
+    queue = _search_queue(staff, "quillwort", state="TX", county="48479", sort="oldest")
+    link = _export_link(queue)
+    assert parse_qs(urlsplit(link).query).keys() == {"state", "county", "sort", "search"}
+    url = _start_from(staff, staff.get(link).get_data(as_text=True))
+    wait(staff, url)
+    assert download(staff, url).namelist() == [
+        f"case-{numbers[ids['wanted_county']]}.pdf",
+        "contents.txt",
+    ]
+
+
+def test_the_queue_link_without_a_search_exports_the_filters_selection(app):
+    ids, numbers = _queue_cases(app)
+    staff = staff_client(app, "intake_specialist")
+    queue = staff.get("/staff/queue/?state=TX&status=all&sort=oldest")
+    link = _export_link(queue)
+    assert parse_qs(urlsplit(link).query) == {
+        "state": ["TX"],
+        "status": ["all"],
+        "sort": ["oldest"],
+    }
+    url = _start_from(staff, staff.get(link).get_data(as_text=True))
+    wait(staff, url)
+    names = download(staff, url).namelist()[:-1]
+    texas = {name for name in ids if name != "california"}
+    assert sorted(names) == sorted(f"case-{numbers[ids[name]]}.pdf" for name in texas)
+
+
+def test_an_export_of_a_search_no_longer_kept_exports_nothing(app):
+    """The queue lists nothing for a search its session no longer holds; nor may the export
+    fall back to everything the filters match."""
+    _queue_cases(app)
+    staff = staff_client(app, "supervisor")
+    link = _export_link(_search_queue(staff, "quillwort", state="TX"))
+    other = staff_client(app, "supervisor")  # another session: the search id means nothing
+    page = other.get(link).get_data(as_text=True)
+    assert "This search is no longer available" in page
+    assert "Start the export" not in page
+    token = csrf_token(other, "/staff/queue/")
+    query = {name: values[0] for name, values in parse_qs(urlsplit(link).query).items()}
+    refused = other.post("/staff/documents/exports", data={"csrf_token": token, **query})
+    assert refused.status_code == 303 and "/staff/queue/" in refused.headers["Location"]
+    assert "There are no cases to export in this selection." in other.get(
+        refused.headers["Location"]
+    ).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(select(DocumentExport)).first() is None
+
+
+def test_no_export_link_when_the_queue_lists_nothing(app):
+    staff = staff_client(app, "supervisor")
+    assert 'id="export-link"' not in staff.get("/staff/queue/").get_data(as_text=True)
 
 
 def test_explicit_ids_are_limited_to_the_cases_the_person_may_open(app):

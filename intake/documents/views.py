@@ -356,7 +356,18 @@ def _selection(values) -> tuple[list[int], bool]:
     chosen = [int(v) for v in values.getlist("complaint_id") if v.isdigit()]
     if chosen:
         return exports.visible_ids(user, chosen), len(chosen) > exports.max_cases()
+    if _search_expired(values):
+        return [], False
     return exports.queue_selection(user, values)
+
+
+def _search_expired(values) -> bool:
+    """A kept search this session no longer holds. The queue then lists nothing rather than
+    everything its filters match; so does the export, instead of exporting more than asked."""
+    from intake.queue import saved_searches
+
+    search_id = values.get("search")
+    return bool(search_id) and saved_searches.get(search_id) is None
 
 
 @bp.route("/staff/documents/exports/new")
@@ -378,6 +389,7 @@ def new_export():
         limit=exports.max_cases(),
         carried=carried,
         queue_url=_queue_url(),
+        expired_search=_search_expired(request.args),
     )
 
 

@@ -100,6 +100,8 @@ def _render(form, filters: Filters, page, *, search_id=None, expired=False):
         expired_search=expired,
         clear_search_url=url_for(".index", **filters.query_args()),
         first_url=url_for(".index", **base_args),
+        # The whole selection, every page of it: the same filters and the same kept search.
+        export_url=url_for("documents.new_export", **base_args),
         next_url=(
             url_for(".index", **base_args, cursor=page.next_cursor)
             if page and page.next_cursor
