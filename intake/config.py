@@ -82,6 +82,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_NAME": "intake_session",
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
     }
+    # PDF documents: taken from the environment only when set, so that their defaults (20
+    # seconds a render, 5,000 cases an export) stay with the code that uses them.
+    for name, kind in (("PDF_RENDER_TIMEOUT_SECONDS", float), ("DOCUMENT_EXPORT_MAX_CASES", int)):
+        if env.get(name):
+            config[name] = kind(env[name])
     config.update(overrides)
     if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
         options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])

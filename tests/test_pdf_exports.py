@@ -413,3 +413,21 @@ def test_memory_while_exporting_does_not_grow_with_the_number_of_cases(app, monk
         finally:
             renderer.close()
     assert peaks[16] < peaks[4] * 1.5, peaks
+
+
+def test_the_export_limit_and_render_timeout_come_from_the_environment(app, monkeypatch):
+    from intake import create_app
+    from intake.documents import pdf
+    from tests.conftest import _test_config
+
+    plain = create_app(_test_config("sqlite://"))
+    with plain.app_context():
+        assert exports.max_cases() == 5000
+        assert "PDF_RENDER_TIMEOUT_SECONDS" not in plain.config  # pdf.py's default applies
+    assert pdf.DEFAULT_TIMEOUT_SECONDS == 20
+    monkeypatch.setenv("DOCUMENT_EXPORT_MAX_CASES", "2")
+    monkeypatch.setenv("PDF_RENDER_TIMEOUT_SECONDS", "7.5")
+    configured = create_app(_test_config("sqlite://"))
+    with configured.app_context():
+        assert exports.max_cases() == 2
+        assert configured.config["PDF_RENDER_TIMEOUT_SECONDS"] == 7.5
