@@ -45,7 +45,7 @@ translations: install
 
 # Messages: after changing a string, `make messages`, translate the .po, commit it.
 messages: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o intake/translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k pgettext:1c,2 -k lazy_pgettext:1c,2 -o intake/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i intake/translations/messages.pot -d intake/translations --no-fuzzy-matching
 
 # Migrate and seed demo data; in development, also a staff account and how to sign in with it.

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import or_, select
 from sqlalchemy.orm import undefer
 
@@ -94,7 +95,7 @@ def filed_sections(complaint: Complaint) -> list[Section]:
     affected = complaint.person("affected")
     sections = []
     filer_rows = [
-        (_("Filing for"), _label(FILER_RELATIONSHIPS, complaint.filer_relationship)),
+        (_("Filed by"), _label(FILER_RELATIONSHIPS, complaint.filer_relationship)),
         (_("Anonymous"), _("Yes: only the access code reached the filer"))
         if complaint.anonymous
         else (None, None),
@@ -345,7 +346,7 @@ def _timeline_title(action: str) -> str:
         "case.approve_findings": _("Findings approved, recommendations issued"),
         "case.return_findings": _("Findings sent back"),
         "case.mark_duplicate": _("Marked as a duplicate"),
-        "case.close": _("Closed"),
+        "case.close": pgettext("staff case status", "Closed"),
         "case.reopen": _("Reopened"),
         "case.note.added": _("Internal note"),
         "case.findings.recorded": _("Findings recorded"),

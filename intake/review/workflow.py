@@ -10,6 +10,7 @@ message for the person who tried; nothing is ever silently ignored.
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import select
 
 from intake.accounts.models import User
@@ -365,16 +366,20 @@ def status_label(status: str) -> str:
     return str(STAFF_STATUS_LABELS.get(status, status))
 
 
+# Staff words for the statuses. Those the complainant's status page also uses (STATUSES) get
+# a context of their own, so that each side can be translated on its own terms: in Spanish
+# the public side's words agree with "la queja", the staff side's with "el caso". (The context
+# is written out in each call: message extraction reads only literal strings.)
 STAFF_STATUS_LABELS = {
-    "received": _l("Received"),
+    "received": lazy_pgettext("staff case status", "Received"),
     "triage": _l("Triage"),
     "awaiting_information": _l("Awaiting information"),
     "oig_review": _l("Inspector General review"),
     "component_referral": _l("Component referral"),
     "investigation": _l("Investigation"),
     "findings_review": _l("Findings review"),
-    "recommendations_issued": _l("Recommendations issued"),
-    "closed": _l("Closed"),
+    "recommendations_issued": lazy_pgettext("staff case status", "Recommendations issued"),
+    "closed": lazy_pgettext("staff case status", "Closed"),
 }
 
 
