@@ -116,6 +116,7 @@ def test_the_queue_selection_exported_as_a_zip(app):
 
 
 HIDDEN_RE = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+SELECTION_ROW_RE = re.compile(r"<dt>([^<]+)</dt><dd class=\"intake-prewrap\">([^<]*)</dd>")
 EXPORT_LINK_RE = re.compile(r'<a class="usa-link" id="export-link" href="([^"]+)">')
 
 
@@ -183,7 +184,11 @@ def test_the_queue_link_exports_exactly_the_filtered_and_searched_cases(app, mon
 
     export_page = staff.get(link).get_data(as_text=True)
     assert "3 case summaries, each a PDF, in one ZIP file." in export_page
-    assert "quillwort" not in export_page.lower()
+    # The page says what is exported (the words too, as the queue's search box does); its
+    # form carries only the search's id.
+    shown = dict(SELECTION_ROW_RE.findall(export_page))
+    assert shown == {"Search": "QUILLWORT", "Status": "All open cases", "State": "Texas"}
+    assert not any("quillwort" in value.lower() for _name, value in HIDDEN_RE.findall(export_page))
     url = _start_from(staff, export_page)
     _page, body = wait(staff, url)
     assert "The ZIP file is ready." in body
@@ -195,7 +200,9 @@ def test_the_queue_link_exports_exactly_the_filtered_and_searched_cases(app, mon
     queue = _search_queue(staff, "quillwort", state="TX", county="48479", sort="oldest")
     link = _export_link(queue)
     assert parse_qs(urlsplit(link).query).keys() == {"state", "county", "sort", "search"}
-    url = _start_from(staff, staff.get(link).get_data(as_text=True))
+    export_page = staff.get(link).get_data(as_text=True)
+    assert dict(SELECTION_ROW_RE.findall(export_page))["County"] == "Webb County"
+    url = _start_from(staff, export_page)
     wait(staff, url)
     assert download(staff, url).namelist() == [
         f"case-{numbers[ids['wanted_county']]}.pdf",
@@ -229,6 +236,7 @@ def test_an_export_of_a_search_no_longer_kept_exports_nothing(app):
     other = staff_client(app, "supervisor")  # another session: the search id means nothing
     page = other.get(link).get_data(as_text=True)
     assert "This search is no longer available" in page
+    assert 'id="export-selection"' not in page
     assert "Start the export" not in page
     token = csrf_token(other, "/staff/queue/")
     query = {name: values[0] for name, values in parse_qs(urlsplit(link).query).items()}

@@ -21,7 +21,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
@@ -347,6 +347,17 @@ QUEUE_PARAMETERS = (
     "sort",
     "search",
 )
+# The queue's filters chosen from a list, in the queue form's order.
+QUEUE_LISTS = (
+    "status",
+    "allegation",
+    "agency",
+    "state",
+    "county",
+    "assignee",
+    "channel",
+    "language",
+)
 REFRESH_SECONDS = 3
 
 
@@ -390,7 +401,44 @@ def new_export():
         carried=carried,
         queue_url=_queue_url(),
         expired_search=_search_expired(request.args),
+        selection=[] if request.args.getlist("complaint_id") else _selection_in_words(request.args),
     )
+
+
+def _selection_in_words(values) -> list[tuple[str, str]]:
+    """The queue's search and filters behind the selection, labelled as on the queue's form,
+    so that the person sees what they are about to export. The search words are shown in the
+    page, as the queue's search box shows them, and never put in a URL."""
+    from intake.queue import saved_searches
+    from intake.queue import services as queue_services
+    from intake.queue.forms import QueueForm
+    from intake.review.access import sees_whole_queue
+
+    user = current_user()
+    form = QueueForm(formdata=values, meta={"csrf": False})
+    form.set_choices(
+        queue_services.assignable_staff(db.session) if sees_whole_queue(user) else None
+    )
+    form.validate()
+    filters = form.filters()
+    rows = []
+    words = saved_searches.get(values.get("search"))
+    if words:
+        rows.append((str(form.q.label.text), words))
+    for name in QUEUE_LISTS:
+        code = getattr(filters, name)
+        if code or name == "status":  # no status chosen is a choice too: the open cases
+            field = form[name]
+            rows.append((str(field.label.text), str(dict(field.choices).get(code, code))))
+    if filters.overdue:
+        rows.append((str(form.overdue.label.text), _("Yes")))
+    for field, day in (
+        (form.submitted_from, filters.submitted_from),
+        (form.submitted_to, filters.submitted_to),
+    ):
+        if day:
+            rows.append((str(field.label.text), format_date(day, "medium")))
+    return rows
 
 
 def _queue_url() -> str:
