@@ -97,6 +97,8 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("documents.start_export", "POST"): CASE_ROLES,
     ("documents.export_progress", "GET"): frozenset(),
     ("documents.download_export", "GET"): frozenset(),
+    # The oversight dashboard: aggregate figures only, for the oversight roles.
+    ("oversight.dashboard", "GET"): frozenset({"analyst", "supervisor", "administrator"}),
     # Open data: de-identified, for oversight analysts, supervisors and administrators.
     ("oversight.open_data", "GET"): frozenset({"analyst", "supervisor", "administrator"}),
     ("oversight.open_data_csv", "GET"): frozenset({"analyst", "supervisor", "administrator"}),

@@ -399,4 +399,3 @@ def agency_concurrence(f: OversightFilters) -> list[Count]:
     rows = _vocabulary_counts(AGENCY_RESPONSES, counts)
     rows.append(Count(AWAITING, str(_l("Awaiting response")), counts.get(AWAITING, 0)))
     return rows
-
