@@ -106,6 +106,25 @@ class Complaint(db.Model):
         Index("ix_complaints_assignee_queue", "assignee_id", "submitted_at", "id", "status"),
         # Overdue: one (status, entered before) range per status.
         Index("ix_complaints_status_age", "status", "status_changed_at", "id"),
+        # Oversight figures for one incident state: its filing range, with every column the
+        # figures count by, read from the index alone.
+        Index(
+            "ix_complaints_state_filed",
+            "incident_state",
+            "submitted_at",
+            "id",
+            "status",
+            "status_changed_at",
+            "incident_county_fips",
+        ),
+        # Program oversight: a county's complaints by incident date (else filing date).
+        Index(
+            "ix_complaints_county_incident",
+            "incident_county_fips",
+            "incident_date",
+            "submitted_at",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -234,6 +253,9 @@ class Allegation(db.Model):
         CheckConstraint(
             f"finding IS NULL OR {check_in('finding', FINDINGS)}", name="finding_known"
         ),
+        # The complaints alleging a category, from the index alone (oversight filters, the
+        # program's profiling counts).
+        Index("ix_allegations_category_complaint", "category", "complaint_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -252,7 +274,11 @@ class Allegation(db.Model):
 
 class ComplaintAgency(db.Model):
     __tablename__ = "complaint_agencies"
-    __table_args__ = (CheckConstraint(check_in("agency", AGENCIES), name="agency_known"),)
+    __table_args__ = (
+        CheckConstraint(check_in("agency", AGENCIES), name="agency_known"),
+        # The complaints naming an agency, from the index alone (the oversight agency filter).
+        Index("ix_complaint_agencies_agency_complaint", "agency", "complaint_id"),
+    )
 
     complaint_id: Mapped[int] = mapped_column(
         ForeignKey("complaints.id", ondelete="CASCADE"), primary_key=True
