@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Protocol
 
-from . import documents, intake, report, staff, staff_data
+from . import documents, intake, oversight, report, staff, staff_data
 from .server import BACKENDS, BackendUnavailable, Server, log_errors, serve
 
 
@@ -29,6 +29,7 @@ SECTIONS: dict[str, Section] = {
     "intake": intake.measure,
     "staff": staff.measure,
     "documents": documents.measure,
+    "oversight": oversight.measure,
 }
 
 
@@ -71,6 +72,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="cases in the documents section's large bulk export (the small one has 100)",
     )
     parser.add_argument(
+        "--oversight-runs",
+        type=int,
+        default=oversight.DEFAULT_RUNS,
+        help="oversight section: fresh gunicorn starts per cold figure, and report PDFs timed"
+        " (its data set is the staff section's: --staff-complaints)",
+    )
+    parser.add_argument(
+        "--oversight-open-data",
+        choices=oversight.OPEN_DATA_CHOICES,
+        default="full",
+        help="oversight section: the large open-data file streamed, every complaint (full) or"
+        " the report's year (one month is always streamed too)",
+    )
+    parser.add_argument(
         "--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn sync workers"
     )
     args = parser.parse_args(argv)
@@ -86,6 +101,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         )
     if args.staff_concurrency < 1:
         parser.error("--staff-concurrency must be positive")
+    if args.oversight_runs < 1:
+        parser.error("--oversight-runs must be positive")
     if args.duration <= 0 or args.concurrency < 1 or args.workers < 1:
         parser.error("--duration, --concurrency and --workers must be positive")
     return args
