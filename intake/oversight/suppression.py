@@ -42,7 +42,7 @@ shown one). Published statistics accept that; the audit makes sure no hidden cou
 from the printed figures by arithmetic.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 PRIMARY = "primary"
@@ -95,14 +95,25 @@ def suppress_count(value: int, k: int) -> Cell:
     return Cell(value, True, PRIMARY) if is_small(value, k) else Cell(value)
 
 
-def suppress_line(values: Sequence[int], total: int, k: int) -> Line:
+def suppress_line(
+    values: Sequence[int],
+    total: int,
+    k: int,
+    *,
+    also_hide: Iterable[int] = (),
+    hide_total: bool = False,
+) -> Line:
     """A one-way table printed with its total (``total`` need not be the sum of ``values``
-    when categories overlap; see the module's notes)."""
+    when categories overlap; see the module's notes).
+
+    ``also_hide`` (cell positions) and ``hide_total``: figures another table of the same
+    report had to hide; hidden here too, so the two tables agree."""
     elements = [*values, total]
+    forced = {*also_hide, len(values)} if hide_total else set(also_hide)
     lines = [(list(range(len(values))), len(values))]
     # As a flow: the cells run from node 0 to node 1, the total back from 1 to 0.
     ends = [(0, 1)] * len(values) + [(1, 0)]
-    cells = _suppress(elements, lines, ends, k)
+    cells = _suppress(elements, lines, ends, k, forced)
     return Line(cells[:-1], cells[-1])
 
 
@@ -112,8 +123,12 @@ def suppress_grid(
     column_totals: Sequence[int],
     total: int,
     k: int,
+    *,
+    also_hide_rows: Iterable[int] = (),
+    hide_total: bool = False,
 ) -> Grid:
-    """A two-way table printed with both margins and the grand total."""
+    """A two-way table printed with both margins and the grand total. ``also_hide_rows``
+    (row total positions) and ``hide_total``: as ``suppress_line``'s."""
     rows, columns = len(row_totals), len(column_totals)
     if len(values) != rows or any(len(row) != columns for row in values):
         raise ValueError("the table's shape does not match its totals")
@@ -141,7 +156,8 @@ def suppress_grid(
     ends += [(0, row_node(r)) for r in range(rows)]
     ends += [(column_node(c), 1) for c in range(columns)]
     ends.append((1, 0))
-    cells = _suppress(elements, lines, ends, k)
+    forced = {row_total_at + r for r in also_hide_rows} | ({grand_at} if hide_total else set())
+    cells = _suppress(elements, lines, ends, k, forced)
     return Grid(
         cells=[[cells[cell_at(r, c)] for c in range(columns)] for r in range(rows)],
         row_totals=cells[row_total_at:column_total_at],
@@ -155,6 +171,7 @@ def _suppress(
     lines: list[tuple[list[int], int]],
     ends: list[tuple[int, int]],
     k: int,
+    forced: set[int] = frozenset(),
 ) -> list[Cell]:
     """Primary then complementary suppression.
 
@@ -164,6 +181,8 @@ def _suppress(
     if any(value < 0 for value in values):
         raise ValueError("counts cannot be negative")
     reasons: dict[int, str] = {i: PRIMARY for i, value in enumerate(values) if is_small(value, k)}
+    # Hidden elsewhere: hidden here too (a zero, though, discloses nobody anywhere).
+    reasons.update({i: COMPLEMENTARY for i in forced if i not in reasons and values[i] > 0})
     if not reasons:
         return [Cell(value) for value in values]
     # 1. The line rule: no line with exactly one hidden entry.
