@@ -52,7 +52,7 @@ from intake.review.models import Recommendation
 
 from . import report, staff_data
 from .documents import MemorySampler, _gunicorn_master
-from .load import Tally, percentile, run_load
+from .load import Tally, percentile
 from .server import Server, app_environment, log_errors, migrate, serve_database
 
 DASHBOARD_TARGET_S = 1.0
@@ -245,6 +245,10 @@ class OversightResult:
 DASHBOARD = "dashboard"
 PROGRAM = "program overview"
 REPORT = "report PDF, one year"
+DASHBOARD_ENDPOINT = "oversight.dashboard"
+PROGRAM_ENDPOINT, PROGRAM_PATH = "oversight.program", "/staff/oversight/program"
+REPORT_ENDPOINT = "oversight.report_pdf"
+OPEN_DATA_ENDPOINT, OPEN_DATA_PATH = "oversight.open_data_csv", "/staff/oversight/open-data.csv"
 
 
 def _download_problem(run: Download) -> str:
@@ -460,10 +464,12 @@ def _problem(response: httpx.Response, kind: str) -> str:
     return ""
 
 
-def _exists(base_url: str, cookie: str, path: str) -> bool:
-    """Whether the route is there (some are built by others as this bench is)."""
-    with _client(base_url, cookie) as client:
-        return client.head(path.split("?")[0]).status_code != 404
+def _routes(url: str, secret_key: str) -> set[str]:
+    """The app's endpoint names (some oversight pages are built by others as this bench is)."""
+    app = staff_data.app_for(url, secret_key)
+    with app.app_context():
+        db.engine.dispose()
+    return {rule.endpoint for rule in app.url_map.iter_rules()}
 
 
 # --- measuring -------------------------------------------------------------------------------
@@ -506,21 +512,19 @@ def _cold(ctx: Context, figure: Figure, path: str, kind: str, evict: bool, resul
 
 
 def _warm(ctx: Context, base_url: str, figure: Figure, path: str, kind: str) -> None:
-    """Every worker warmed up, then one client for ``ctx.duration`` seconds."""
+    """Every worker warmed up, then one client, one request after another, for
+    ``ctx.duration`` seconds (at least one request)."""
     ignored = Tally()
     with _client(base_url, ctx.cookie) as client:
         for _ in range(2 * ctx.workers):
             _timed_get(client, path, kind, ignored)
-
-    def work(new_client, tally: Tally) -> None:
-        client = new_client()
-        client.headers["Cookie"] = ctx.cookie
-        _timed_get(client, path, kind, tally)
-
-    figure.load_averages.append(os.getloadavg()[0])
-    load = run_load(base_url, work, concurrency=1, duration=ctx.duration)
-    figure.seconds = load.tally.latencies
-    figure.errors.update(load.tally.errors)
+        figure.load_averages.append(os.getloadavg()[0])
+        tally = Tally()
+        deadline = time.monotonic() + ctx.duration
+        while not tally.requests or time.monotonic() < deadline:
+            _timed_get(client, path, kind, tally)
+    figure.seconds = tally.latencies
+    figure.errors.update(tally.errors)
     _print(figure)
 
 
@@ -614,24 +618,36 @@ def measure(server: Server, *, concurrency: int, duration: float, options=None) 
             runs, duration,
         )  # fmt: skip
         result = OversightResult(complaints=size, anchor=ranges.last_day.isoformat())
-        default = _dashboard_path(ranges)
-        filtered = _dashboard_path(ranges, **FILTER)
-        program = "/staff/oversight/program"
-        filtered_name = f"{DASHBOARD}, {FILTER['state']} + {FILTER['allegation']}"
+        routes = _routes(url, secret_key)
         default_name = f"{DASHBOARD}, default range ({ranges.in_default:,} filed)"
+        filtered_name = f"{DASHBOARD}, {FILTER['state']} + {FILTER['allegation']}"
+        # (figure, path, kind, target, endpoint)
+        default = (
+            default_name,
+            _dashboard_path(ranges),
+            DASHBOARD,
+            DASHBOARD_TARGET_S,
+            DASHBOARD_ENDPOINT,
+        )
+        filtered = (
+            filtered_name,
+            _dashboard_path(ranges, **FILTER),
+            DASHBOARD,
+            DASHBOARD_TARGET_S,
+            DASHBOARD_ENDPOINT,
+        )
+        program = (PROGRAM, PROGRAM_PATH, PROGRAM, None, PROGRAM_ENDPOINT)
 
         # Cold: a new gunicorn for every request.
-        cold = [(default_name, default, DASHBOARD, DASHBOARD_TARGET_S, COLD_PROCESS)]
+        cold = [(*default, COLD_PROCESS)]
         if server.backend == "postgresql":
-            cold.append((default_name, default, DASHBOARD, DASHBOARD_TARGET_S, COLD_BUFFERS))
-        cold += [
-            (filtered_name, filtered, DASHBOARD, DASHBOARD_TARGET_S, COLD_PROCESS),
-            (PROGRAM, program, PROGRAM, None, COLD_PROCESS),
-        ]
-        for figure_name, path, kind, target, start in cold:
+            cold.append((*default, COLD_BUFFERS))
+        cold += [(*filtered, COLD_PROCESS), (*program, COLD_PROCESS)]
+        for figure_name, path, kind, target, endpoint, start in cold:
             figure = Figure(figure_name, start, target)
             result.figures.append(figure)
-            _cold(ctx, figure, path, kind, start == COLD_BUFFERS, result)
+            if _built(figure, endpoint, routes):
+                _cold(ctx, figure, path, kind, start == COLD_BUFFERS, result)
         if result.buffers_left_mb is not None:
             print(
                 f"  oversight: after eviction, {result.buffers_left_mb:.1f} MB of the oversight"
@@ -643,47 +659,23 @@ def measure(server: Server, *, concurrency: int, duration: float, options=None) 
             server.backend, url, workers=server.workers, instance=Path(tmp), secret_key=secret_key
         ) as warm:
             base = warm.base_url
-            for figure_name, path, kind in (
-                (default_name, default, DASHBOARD),
-                (filtered_name, filtered, DASHBOARD),
-                (PROGRAM, program, PROGRAM),
-            ):
+            for figure_name, path, kind, _target, endpoint in (default, filtered, program):
                 figure = Figure(figure_name, WARM)
                 result.figures.append(figure)
-                _warm(ctx, base, figure, path, kind)
+                if _built(figure, endpoint, routes):
+                    _warm(ctx, base, figure, path, kind)
 
-            report_figure = Figure(REPORT, WARM, REPORT_TARGET_S)
-            result.figures.append(report_figure)
-            if _exists(base, ctx.cookie, _report_path(ranges)):
-                _repeated(ctx, base, report_figure, _report_path(ranges), REPORT)
-            else:
-                report_figure.note = "not built yet"
-                print("  oversight report PDF: not measured (no route yet)", flush=True)
+            figure = Figure(REPORT, WARM, REPORT_TARGET_S)
+            result.figures.append(figure)
+            if _built(figure, REPORT_ENDPOINT, routes):
+                _repeated(ctx, base, figure, _report_path(ranges), REPORT)
 
-            master = _gunicorn_master(warm)
-            month = _month_arg(ranges.month)
-            files = [
-                Download(
-                    f"one month ({month})",
-                    "/staff/oversight/open-data.csv?"
-                    + urlencode({"filed_from": month, "filed_to": month}),
-                    ranges.in_month,
-                )
-            ]
-            if open_data == "full":
-                files.append(Download("all", "/staff/oversight/open-data.csv", ranges.total))
+            if OPEN_DATA_ENDPOINT in routes:
+                master = _gunicorn_master(warm)
+                for run in _open_data_files(url, ranges, open_data):
+                    result.downloads.append(_download(base, ctx.cookie, run, master))
             else:
-                year = (_month_arg(ranges.year_start), _month_arg(ranges.last_day))
-                files.append(
-                    Download(
-                        f"months {year[0]} to {year[1]}",
-                        "/staff/oversight/open-data.csv?"
-                        + urlencode({"filed_from": year[0], "filed_to": year[1]}),
-                        _filed_in_months(url, ranges.year_start, ranges.last_day),
-                    )
-                )
-            for run in files:
-                result.downloads.append(_download(base, ctx.cookie, run, master))
+                print("  oversight open data: not measured (no route yet)", flush=True)
             for line, count in log_errors(warm.log_path).most_common():
                 print(f"  oversight server log: {count} x {line}")
     print()
@@ -692,20 +684,41 @@ def measure(server: Server, *, concurrency: int, duration: float, options=None) 
     return result
 
 
-def _filed_in_months(url: str, first: date, last: date) -> int:
-    """Complaints filed from ``first``'s month to ``last``'s, both whole."""
-    after = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+def _built(figure: Figure, endpoint: str, routes: set[str]) -> bool:
+    if endpoint in routes:
+        return True
+    figure.note = "not built yet"
+    print(f"  oversight {figure.name}: not measured (no {endpoint} route yet)", flush=True)
+    return False
+
+
+def _open_data_files(url: str, ranges: Ranges, large: str) -> list[Download]:
+    """The last full month's file, and the whole file or the last 12 months' (the month of
+    the last filing and the 11 before)."""
+    month = _month_arg(ranges.month)
+    files = [
+        Download(
+            f"one month ({month})",
+            f"{OPEN_DATA_PATH}?" + urlencode({"filed_from": month, "filed_to": month}),
+            ranges.in_month,
+        )
+    ]
+    if large == "full":
+        files.append(Download("every month", OPEN_DATA_PATH, ranges.total))
+        return files
+    first, last = _first_of_month(ranges.last_day, 11), _first_of_month(ranges.last_day)
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return conn.execute(
-                select(func.count()).where(
-                    Complaint.submitted_at >= _midnight(_first_of_month(first)),
-                    Complaint.submitted_at < _midnight(after),
-                )
+            rows = conn.execute(
+                select(func.count()).where(Complaint.submitted_at >= _midnight(first))
             ).scalar_one()
     finally:
         engine.dispose()
+    span = f"{_month_arg(first)} to {_month_arg(last)}"
+    args = {"filed_from": _month_arg(first), "filed_to": _month_arg(last)}
+    files.append(Download(f"12 months ({span})", f"{OPEN_DATA_PATH}?{urlencode(args)}", rows))
+    return files
 
 
 def _size(backend: str, options) -> int:
