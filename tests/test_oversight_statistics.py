@@ -318,3 +318,45 @@ def test_filters_combine(dataset):
     # Texas, naming ICE, alleging profiling: C01 C10 C21.
     assert stats.summary(both).filed == 3
     assert figures(stats.intake_by_county(both)) == [(data.HARRIS, 2), ("unknown", 1)]
+
+
+# --- every figure at once ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        RANGE,
+        OversightFilters(),
+        OversightFilters(data.RANGE_START, data.RANGE_END, state="TX"),
+        OversightFilters(data.RANGE_START, data.RANGE_END, agency="cbp"),
+        OversightFilters(data.RANGE_START, data.RANGE_END, allegation="language_access"),
+        OversightFilters(date(2026, 4, 1), date(2026, 4, 30)),
+    ],
+)
+def test_all_figures_equal_the_figures_one_by_one(dataset, filters):
+    together = stats.all_figures(filters, data.NOW)
+    assert together == stats.Figures(
+        summary=stats.summary(filters),
+        by_month=stats.intake_by_month(filters),
+        by_allegation=stats.intake_by_allegation(filters),
+        by_agency=stats.intake_by_agency(filters),
+        by_state=stats.intake_by_state(filters),
+        by_county=stats.intake_by_county(filters),
+        backlog=stats.backlog_by_status(filters, data.NOW),
+        on_time=stats.on_time_share(filters, data.NOW),
+        findings=stats.findings_by_allegation(filters),
+        concurrence=stats.agency_concurrence(filters),
+    )
+
+
+def test_all_figures_match_the_hand_computed_values(dataset):
+    figures = stats.all_figures(RANGE, data.NOW)
+    assert figures.summary == stats.Summary(30, 20, 10, 67.5, 123.0)
+    assert figures_of(figures.by_month) == data.EXPECTED_BY_MONTH
+    assert {row.status: row.by_age for row in figures.backlog} == data.EXPECTED_BACKLOG
+    assert {r.status: (r.cases, r.within_target) for r in figures.on_time} == data.EXPECTED_ON_TIME
+    assert figures_of(figures.concurrence) == list(data.EXPECTED_CONCURRENCE.items())
+
+
+figures_of = figures

@@ -59,49 +59,40 @@ def dashboard():
     )
 
 
-def _figures(f: OversightFilters, now) -> dict | None:
-    summary = stats.summary(f)
+def _figures(f: OversightFilters, now) -> dict:
+    figures = stats.all_figures(f, now)
+    summary = figures.summary
     if not summary.filed:
         return {"summary": summary}
-    by_month = stats.intake_by_month(f)
     month_chart = charts.line_chart(
         _("Complaints filed by month"),
-        [(stats.month_label(row.code, short=True), row.count) for row in by_month],
+        [(stats.month_label(row.code, short=True), row.count) for row in figures.by_month],
         series=_("Complaints filed"),
     )
-    backlog = stats.backlog_by_status(f, now)
-    on_time = stats.on_time_share(f, now)
-    findings = stats.findings_by_allegation(f)
     return {
         "summary": summary,
-        "by_month": CountFigure(month_chart, by_month, summary.filed),
-        "by_allegation": _count_figure(
-            _("Complaints by allegation"), stats.intake_by_allegation(f)
-        ),
-        "by_agency": _count_figure(_("Complaints by agency"), stats.intake_by_agency(f)),
+        "by_month": CountFigure(month_chart, figures.by_month, summary.filed),
+        "by_allegation": _count_figure(_("Complaints by allegation"), figures.by_allegation),
+        "by_agency": _count_figure(_("Complaints by agency"), figures.by_agency),
         "by_state": _count_figure(
-            _("Complaints by incident state"),
-            _top(stats.intake_by_state(f), _("All other states")),
+            _("Complaints by incident state"), _top(figures.by_state, _("All other states"))
         ),
         "by_county": _count_figure(
-            _("Complaints by incident county"),
-            _top(stats.intake_by_county(f), _("All other counties")),
+            _("Complaints by incident county"), _top(figures.by_county, _("All other counties"))
         ),
-        "backlog": backlog,
-        "backlog_chart": _backlog_chart(backlog),
+        "backlog": figures.backlog,
+        "backlog_chart": _backlog_chart(figures.backlog),
         "age_buckets": [(code, str(label)) for code, label, _, _ in stats.AGE_BUCKETS],
-        "on_time": on_time,
+        "on_time": figures.on_time,
         "on_time_chart": charts.bar_chart(
             _("Open cases within their status's target time"),
-            [(row.label, _percent(row.share)) for row in on_time],
+            [(row.label, _percent(row.share)) for row in figures.on_time],
             percent=True,
             series=_("Share within target"),
         ),
-        "findings": _findings_with_allegations(findings),
-        "findings_chart": _findings_chart(findings),
-        "concurrence": _count_figure(
-            _("Agency answers to recommendations"), stats.agency_concurrence(f)
-        ),
+        "findings": _findings_with_allegations(figures.findings),
+        "findings_chart": _findings_chart(figures.findings),
+        "concurrence": _count_figure(_("Agency answers to recommendations"), figures.concurrence),
     }
 
 

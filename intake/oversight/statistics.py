@@ -20,12 +20,24 @@ Nothing here reads a personal field: only codes, dates and counts leave the data
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 from babel.dates import format_skeleton
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Float, and_, cast, exists, extract, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    and_,
+    case,
+    cast,
+    exists,
+    extract,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.orm import aliased
 
 from intake.complaints.models import Allegation, Complaint, ComplaintAgency
@@ -155,11 +167,18 @@ def month_label(code: str, short: bool = False) -> str:
     return format_skeleton("yMMM" if short else "yMMMM", date(year, month, 1), locale=_locale())
 
 
-def _month_code(column):
-    """The UTC calendar month of a timestamp, as 'YYYY-MM'."""
+def _month_key():
+    """The UTC calendar month of submitted_at: a timestamp on PostgreSQL, 'YYYY-MM' on SQLite
+    (which keeps UTC timestamps as text). See _month_code."""
     if _postgresql():
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column)  # SQLite keeps UTC timestamps as text
+        # date_trunc on the UTC wall time: cheaper per row than to_char, whatever the
+        # session's time zone.
+        return func.date_trunc("month", func.timezone("UTC", Complaint.submitted_at))
+    return func.strftime("%Y-%m", Complaint.submitted_at)
+
+
+def _month_code(key) -> str:
+    return key if isinstance(key, str) else f"{key.year:04d}-{key.month:02d}"
 
 
 def _months(first: str, last: str) -> list[str]:
@@ -171,12 +190,7 @@ def _months(first: str, last: str) -> list[str]:
     return codes
 
 
-def intake_by_month(f: OversightFilters) -> list[Count]:
-    """Complaints filed each month of the range, months without any included."""
-    month = _month_code(Complaint.submitted_at)
-    counts = dict(
-        db.session.execute(select(month, func.count()).where(*selection(f)).group_by(month)).all()
-    )
+def _month_rows(f: OversightFilters, counts: dict[str, int]) -> list[Count]:
     first = f.start.strftime("%Y-%m") if f.start else min(counts, default=None)
     last = f.end.strftime("%Y-%m") if f.end else max(counts, default=None)
     if first is None or last is None:
@@ -184,8 +198,36 @@ def intake_by_month(f: OversightFilters) -> list[Count]:
     return [Count(code, month_label(code), counts.get(code, 0)) for code in _months(first, last)]
 
 
+def intake_by_month(f: OversightFilters) -> list[Count]:
+    """Complaints filed each month of the range, months without any included."""
+    month = _month_key()
+    rows = db.session.execute(select(month, func.count()).where(*selection(f)).group_by(month))
+    return _month_rows(f, {_month_code(key): n for key, n in rows})
+
+
 def _vocabulary_counts(vocabulary, counts: dict) -> list[Count]:
     return [Count(code, str(label), counts.get(code, 0)) for code, label in vocabulary.items()]
+
+
+def _allegation_finding_counts(f: OversightFilters) -> dict[tuple[str, str], int]:
+    """(category, finding or NO_FINDING) -> allegations, over the selected complaints."""
+    stmt = (
+        select(Allegation.category, Allegation.finding, func.count())
+        .join(Complaint, Complaint.id == Allegation.complaint_id)
+        .where(*selection(f))
+        .group_by(Allegation.category, Allegation.finding)
+    )
+    return {
+        (category, finding or NO_FINDING): n
+        for category, finding, n in db.session.execute(stmt).all()
+    }
+
+
+def _allegation_rows(by_finding: dict[tuple[str, str], int]) -> list[Count]:
+    counts: dict[str, int] = {}
+    for (category, _finding), n in by_finding.items():
+        counts[category] = counts.get(category, 0) + n
+    return _vocabulary_counts(ALLEGATIONS, counts)
 
 
 def intake_by_allegation(f: OversightFilters) -> list[Count]:
@@ -216,6 +258,16 @@ def _by_count_then_label(rows: list[Count]) -> list[Count]:
     return known + [r for r in rows if r.code == UNKNOWN]
 
 
+def _state_rows(counts: dict[str | None, int]) -> list[Count]:
+    rows = [
+        Count(code, lookups.state_name(code) or code, n)
+        if code
+        else Count(UNKNOWN, str(UNKNOWN_LABEL), n)
+        for code, n in counts.items()
+    ]
+    return _by_count_then_label(rows)
+
+
 def intake_by_state(f: OversightFilters) -> list[Count]:
     """Complaints by incident state: only states with complaints, and "not given"."""
     stmt = (
@@ -223,32 +275,34 @@ def intake_by_state(f: OversightFilters) -> list[Count]:
         .where(*selection(f))
         .group_by(Complaint.incident_state)
     )
+    return _state_rows(dict(db.session.execute(stmt).all()))
+
+
+@cache
+def _county_names() -> dict[str, str]:
+    """Every county's name as shown: "Webb County, TX" (reference data, read once)."""
+    rows = db.session.execute(select(County.fips, County.name, County.state_code))
+    return {fips: f"{name}, {state}" for fips, name, state in rows}
+
+
+def _county_rows(counts: dict[str | None, int]) -> list[Count]:
+    names = _county_names()
     rows = [
-        Count(code, lookups.state_name(code) or code, n)
-        if code
-        else Count(UNKNOWN, str(UNKNOWN_LABEL), n)
-        for code, n in db.session.execute(stmt).all()
+        Count(fips, names.get(fips, fips), n) if fips else Count(UNKNOWN, str(UNKNOWN_LABEL), n)
+        for fips, n in counts.items()
     ]
     return _by_count_then_label(rows)
 
 
 def intake_by_county(f: OversightFilters) -> list[Count]:
     """Complaints by incident county ("Webb County, TX"): only counties with complaints, and
-    "not given". Counted first, then the few counted counties are named."""
-    counted = (
-        select(Complaint.incident_county_fips.label("fips"), func.count().label("n"))
+    "not given"."""
+    stmt = (
+        select(Complaint.incident_county_fips, func.count())
         .where(*selection(f))
         .group_by(Complaint.incident_county_fips)
-        .subquery()
     )
-    stmt = select(counted.c.fips, counted.c.n, County.name, County.state_code).outerjoin(
-        County, County.fips == counted.c.fips
-    )
-    rows = [
-        Count(fips, f"{name}, {state}", n) if fips else Count(UNKNOWN, str(UNKNOWN_LABEL), n)
-        for fips, n, name, state in db.session.execute(stmt).all()
-    ]
-    return _by_count_then_label(rows)
+    return _county_rows(dict(db.session.execute(stmt).all()))
 
 
 # --- closing ---------------------------------------------------------------------------------
@@ -308,83 +362,100 @@ def summary(f: OversightFilters) -> Summary:
 # --- open cases ------------------------------------------------------------------------------
 
 
-def _age_condition(now: datetime, first_day: int, last_day: int | None) -> ColumnElement[bool]:
-    """Filed between ``first_day`` and ``last_day`` whole days before ``now``."""
-    tests = []
-    if first_day > 0:
-        tests.append(Complaint.submitted_at <= now - timedelta(days=first_day))
-    if last_day is not None:
-        tests.append(Complaint.submitted_at > now - timedelta(days=last_day + 1))
-    return and_(*tests)
+def _age_bucket(now: datetime):
+    """The AGE_BUCKETS index of a complaint's time since filing at ``now`` (whole days)."""
+    whens = [
+        (Complaint.submitted_at > now - timedelta(days=last + 1), index)
+        for index, (_code, _label, _first, last) in enumerate(AGE_BUCKETS)
+        if last is not None
+    ]
+    return case(*whens, else_=len(AGE_BUCKETS) - 1)
+
+
+def _targets() -> dict[str, int]:
+    targets = current_app.config["STATUS_TARGET_DAYS"]
+    return {status: targets[status] for status in OPEN_STATUSES if status in targets}
+
+
+def _within_target(now: datetime):
+    """1 when an open case has been in its status no longer than the status's target time
+    (not overdue, as intake/review/deadlines.py has it), else 0."""
+    whens = [
+        (
+            and_(
+                Complaint.status == status,
+                Complaint.status_changed_at >= now - timedelta(days=days),
+            ),
+            1,
+        )
+        for status, days in _targets().items()
+    ]
+    return case(*whens, else_=0)
+
+
+def _backlog_rows(found: dict[str, list[int]]) -> list[BacklogRow]:
+    """``found``: status -> complaints in each age bucket."""
+    rows = []
+    for status in OPEN_STATUSES:
+        ages = tuple(found.get(status, [0] * len(AGE_BUCKETS)))
+        rows.append(BacklogRow(status, str(STAFF_STATUS_LABELS[status]), sum(ages), ages))
+    return rows
 
 
 def backlog_by_status(f: OversightFilters, now: datetime) -> list[BacklogRow]:
     """Open complaints in each open status, by age since filing (AGE_BUCKETS)."""
-    columns = [
-        func.count().filter(_age_condition(now, first, last)) for _, _, first, last in AGE_BUCKETS
-    ]
-    stmt = (
-        select(Complaint.status, func.count(), *columns)
+    age = _age_bucket(now).label("age")
+    inner = (
+        select(Complaint.status, age)
         .where(Complaint.status.in_(OPEN_STATUSES), *selection(f))
-        .group_by(Complaint.status)
+        .subquery()
     )
-    found = {status: (n, tuple(ages)) for status, n, *ages in db.session.execute(stmt).all()}
-    empty = (0, (0,) * len(AGE_BUCKETS))
-    return [
-        BacklogRow(status, str(STAFF_STATUS_LABELS[status]), *found.get(status, empty))
-        for status in OPEN_STATUSES
-    ]
+    stmt = select(inner.c.status, inner.c.age, func.count()).group_by(inner.c.status, inner.c.age)
+    found: dict[str, list[int]] = {}
+    for status, bucket, n in db.session.execute(stmt):
+        found.setdefault(status, [0] * len(AGE_BUCKETS))[bucket] = n
+    return _backlog_rows(found)
+
+
+def _on_time_rows(found: dict[str, tuple[int, int]]) -> list[OnTimeRow]:
+    """``found``: status -> (open cases, of which within the target time)."""
+    rows = []
+    for status, days in _targets().items():
+        cases, inside = found.get(status, (0, 0))
+        share = inside / cases if cases else None
+        label = str(STAFF_STATUS_LABELS[status])
+        rows.append(OnTimeRow(status, label, days, cases, inside, share))
+    return rows
 
 
 def on_time_share(f: OversightFilters, now: datetime) -> list[OnTimeRow]:
     """For each status with a target time: the open cases in it now, and how many of them
     have been in it no longer than the target."""
-    targets = current_app.config["STATUS_TARGET_DAYS"]
-    statuses = [status for status in OPEN_STATUSES if status in targets]
-    within = or_(
-        *(
-            and_(
-                Complaint.status == status,
-                Complaint.status_changed_at >= now - timedelta(days=targets[status]),
-            )
-            for status in statuses
-        )
-    )
+    within = _within_target(now)
     stmt = (
-        select(Complaint.status, func.count(), func.count().filter(within))
-        .where(Complaint.status.in_(statuses), *selection(f))
+        select(Complaint.status, func.count(), func.coalesce(func.sum(within), 0))
+        .where(Complaint.status.in_(list(_targets())), *selection(f))
         .group_by(Complaint.status)
     )
-    found = {status: (n, inside) for status, n, inside in db.session.execute(stmt).all()}
-    rows = []
-    for status in statuses:
-        cases, inside = found.get(status, (0, 0))
-        share = inside / cases if cases else None
-        label = str(STAFF_STATUS_LABELS[status])
-        rows.append(OnTimeRow(status, label, targets[status], cases, inside, share))
-    return rows
+    return _on_time_rows(
+        {status: (n, int(inside)) for status, n, inside in db.session.execute(stmt)}
+    )
 
 
 # --- outcomes --------------------------------------------------------------------------------
 
 
-def findings_by_allegation(f: OversightFilters) -> FindingsTable:
-    """Each allegation category against its findings, with a "no finding yet" column."""
-    stmt = (
-        select(Allegation.category, Allegation.finding, func.count())
-        .join(Complaint, Complaint.id == Allegation.complaint_id)
-        .where(*selection(f))
-        .group_by(Allegation.category, Allegation.finding)
-    )
-    counts = {
-        (category, finding or NO_FINDING): n
-        for category, finding, n in db.session.execute(stmt).all()
-    }
+def _findings_table(counts: dict[tuple[str, str], int]) -> FindingsTable:
     columns = [(code, str(label)) for code, label in FINDINGS.items()]
     columns.append((NO_FINDING, str(_l("No finding yet"))))
     rows = [(code, str(label)) for code, label in ALLEGATIONS.items()]
     cells = [[counts.get((row, column), 0) for column, _ in columns] for row, _ in rows]
     return FindingsTable(rows=rows, columns=columns, cells=cells)
+
+
+def findings_by_allegation(f: OversightFilters) -> FindingsTable:
+    """Each allegation category against its findings, with a "no finding yet" column."""
+    return _findings_table(_allegation_finding_counts(f))
 
 
 def agency_concurrence(f: OversightFilters) -> list[Count]:
@@ -399,3 +470,117 @@ def agency_concurrence(f: OversightFilters) -> list[Count]:
     rows = _vocabulary_counts(AGENCY_RESPONSES, counts)
     rows.append(Count(AWAITING, str(_l("Awaiting response")), counts.get(AWAITING, 0)))
     return rows
+
+
+# --- every figure at once --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    summary: Summary
+    by_month: list[Count]
+    by_allegation: list[Count]
+    by_agency: list[Count]
+    by_state: list[Count]
+    by_county: list[Count]
+    backlog: list[BacklogRow]
+    on_time: list[OnTimeRow]
+    findings: FindingsTable
+    concurrence: list[Count]
+
+
+def all_figures(f: OversightFilters, now: datetime) -> Figures:
+    """Every figure above, the same as the functions give one by one, in fewer passes over
+    the complaints: on PostgreSQL one grouped pass for months, states, statuses, ages and
+    target times, one for counties, one join for allegations with their findings, one for
+    agencies, plus the closed cases' percentiles and the recommendations."""
+    if not _postgresql():
+        # SQLite has no GROUPING SETS; its data sets are small.
+        return Figures(
+            summary=summary(f),
+            by_month=intake_by_month(f),
+            by_allegation=intake_by_allegation(f),
+            by_agency=intake_by_agency(f),
+            by_state=intake_by_state(f),
+            by_county=intake_by_county(f),
+            backlog=backlog_by_status(f, now),
+            on_time=on_time_share(f, now),
+            findings=findings_by_allegation(f),
+            concurrence=agency_concurrence(f),
+        )
+    # Aggregation over hundreds of thousands of rows: enough memory to hash them rather
+    # than sort on disk, and no JIT compilation (it costs more than it saves here).
+    db.session.execute(text("SET LOCAL work_mem = '64MB'"))
+    db.session.execute(text("SET LOCAL jit = off"))
+    groups = _complaint_groups(f, now)
+    by_finding = _allegation_finding_counts(f)
+    times = time_to_close(f)
+    closed = sum(groups.status.get(CLOSED, {}).values())
+    filed = sum(groups.month.values())
+    return Figures(
+        summary=Summary(filed, filed - closed, closed, times.median_days, times.p90_days),
+        by_month=_month_rows(f, groups.month),
+        by_allegation=_allegation_rows(by_finding),
+        by_agency=intake_by_agency(f),
+        by_state=_state_rows(groups.state),
+        by_county=_county_rows(groups.county),
+        backlog=_backlog_rows(
+            {
+                status: [ages.get(i, 0) for i in range(len(AGE_BUCKETS))]
+                for status, ages in groups.status.items()
+                if status != CLOSED
+            }
+        ),
+        on_time=_on_time_rows(
+            {
+                status: (sum(groups.status.get(status, {}).values()), groups.within.get(status, 0))
+                for status in _targets()
+            }
+        ),
+        findings=_findings_table(by_finding),
+        concurrence=agency_concurrence(f),
+    )
+
+
+@dataclass
+class _Groups:
+    month: dict[str, int]
+    state: dict[str | None, int]
+    county: dict[str | None, int]
+    status: dict[str, dict[int, int]]  # status -> age bucket -> complaints
+    within: dict[str, int]  # open status -> complaints within its target time
+
+
+def _complaint_groups(f: OversightFilters, now: datetime) -> _Groups:
+    """Counts by month, state, status, age and target time in one grouped pass over the
+    selected complaints (a few thousand groups at most), then counts by county in another.
+    Plain GROUP BYs rather than GROUPING SETS: PostgreSQL runs those in parallel."""
+    month, age, within = _month_key(), _age_bucket(now), _within_target(now)
+    inner = (
+        select(
+            month.label("month"),
+            Complaint.incident_state.label("state"),
+            Complaint.status.label("status"),
+            age.label("age"),
+            within.label("within"),
+        )
+        .where(*selection(f))
+        .subquery()
+    )
+    c = inner.c
+    keys = (c.month, c.state, c.status, c.age, c.within)
+    groups = _Groups({}, {}, {}, {}, {})
+    for key, state, status, bucket, inside, n in db.session.execute(
+        select(*keys, func.count()).group_by(*keys)
+    ):
+        code = _month_code(key)
+        groups.month[code] = groups.month.get(code, 0) + n
+        groups.state[state] = groups.state.get(state, 0) + n
+        ages = groups.status.setdefault(status, {})
+        ages[bucket] = ages.get(bucket, 0) + n
+        if inside:
+            groups.within[status] = groups.within.get(status, 0) + n
+    county = Complaint.incident_county_fips
+    stmt = select(county, func.count()).where(*selection(f)).group_by(county)
+    groups.county = dict(db.session.execute(stmt).all())
+    return groups
