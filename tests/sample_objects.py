@@ -1,7 +1,7 @@
 """One of each object a URL can name, for tests that walk every route."""
 
 import hashlib
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from intake.database import utcnow
 from intake.demo.generator import generate_complaints
 from intake.documents.models import Attachment, CaseLetter, DocumentExport
 from intake.extensions import db
+from intake.oversight.models import Jurisdiction
 from intake.review.models import Recommendation
 from tests.staff import make_user
 
@@ -55,7 +56,14 @@ def make_sample_objects(app) -> dict:
             done=1,
             expires_at=utcnow() + timedelta(hours=1),
         )
-        db.session.add_all([attachment, recommendation, letter, export])
+        jurisdiction = Jurisdiction(
+            county_fips="48479",
+            name="Webb County",
+            program="Secure Communities",
+            activation_date=date(2009, 6, 16),
+            date_precision="day",
+        )
+        db.session.add_all([attachment, recommendation, letter, export, jurisdiction])
         db.session.commit()
         ids = {
             "complaint": complaint.id,
@@ -64,6 +72,7 @@ def make_sample_objects(app) -> dict:
             "recommendation": recommendation.id,
             "letter": letter.id,
             "export": export.id,
+            "jurisdiction": jurisdiction.id,
         }
     return {
         "ids": ids,
@@ -81,6 +90,7 @@ def make_sample_objects(app) -> dict:
             "export_id": ids["export"],
             "kind": "closure",
             "language": "es",
+            "jurisdiction_id": ids["jurisdiction"],
         },
         # Posted with every POST: enough for the forms to get past CSRF; content is not needed
         # to tell an access refusal from a validation message.

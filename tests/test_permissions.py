@@ -105,6 +105,19 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("oversight.open_data_dictionary", "GET"): frozenset(
         {"analyst", "supervisor", "administrator"}
     ),
+    # Program oversight and its jurisdiction registry: read by oversight roles, changed by
+    # administrators.
+    ("oversight.program", "GET"): frozenset({"analyst", "supervisor", "administrator"}),
+    ("oversight.program_jurisdiction", "GET"): frozenset(
+        {"analyst", "supervisor", "administrator"}
+    ),
+    ("oversight.jurisdictions", "GET"): frozenset({"analyst", "supervisor", "administrator"}),
+    ("oversight.new_jurisdiction", "GET"): ADMIN,
+    ("oversight.new_jurisdiction", "POST"): ADMIN,
+    ("oversight.edit_jurisdiction", "GET"): ADMIN,
+    ("oversight.edit_jurisdiction", "POST"): ADMIN,
+    ("oversight.delete_jurisdiction", "GET"): ADMIN,
+    ("oversight.delete_jurisdiction", "POST"): ADMIN,
 }
 
 _APP = create_app(_test_config("sqlite://"))
