@@ -52,11 +52,17 @@ class WindowForm(FlaskForm):
         csrf = False
 
     months_before = StringField(
-        _l("Months before activation"), validators=[_whole_months], filters=[strip]
+        _l("Months before activation"),
+        description=_l("From 1 to %(max)d.", max=program.MAX_MONTHS),
+        validators=[_whole_months],
+        filters=[strip],
     )
     months_after = StringField(
         _l("Months from activation on"),
-        description=_l("The activation month is the first of these."),
+        description=_l(
+            "From 1 to %(max)d. The activation month is the first of these.",
+            max=program.MAX_MONTHS,
+        ),
         validators=[_whole_months],
         filters=[strip],
     )

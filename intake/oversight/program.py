@@ -33,12 +33,12 @@ from flask import current_app
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import Date, and_, cast, func, select, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 
 from intake.complaints.models import Allegation, Complaint
 from intake.database import utcnow
 from intake.extensions import db
-from intake.reference.models import County
+from intake.reference.models import County, State
 
 from .models import Jurisdiction
 
@@ -315,12 +315,13 @@ def jurisdiction_months(
 
 
 def registered_jurisdictions() -> list[Jurisdiction]:
-    """Every jurisdiction with its county, by state, county and program."""
+    """Every jurisdiction with its county, by state name, county name and program."""
     stmt = (
         select(Jurisdiction)
         .join(Jurisdiction.county)
-        .options(joinedload(Jurisdiction.county))
-        .order_by(County.state_code, County.name, Jurisdiction.program, Jurisdiction.id)
+        .join(State, State.code == County.state_code)
+        .options(contains_eager(Jurisdiction.county))
+        .order_by(State.name, County.name, Jurisdiction.program, Jurisdiction.id)
     )
     return list(db.session.execute(stmt).scalars())
 
