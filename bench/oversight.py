@@ -36,6 +36,7 @@ import os
 import secrets
 import statistics
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -512,16 +513,25 @@ def _cold(ctx: Context, figure: Figure, path: str, kind: str, evict: bool, resul
 
 
 def _warm(ctx: Context, base_url: str, figure: Figure, path: str, kind: str) -> None:
-    """Every worker warmed up, then one client, one request after another, for
-    ``ctx.duration`` seconds (at least one request)."""
+    """Every worker warmed up (one request each, all at once: a sync worker takes one at a
+    time, so each gets one), then one client, one request after another, for
+    ``ctx.duration`` seconds and at least ``ctx.runs`` requests."""
     ignored = Tally()
-    with _client(base_url, ctx.cookie) as client:
-        for _ in range(2 * ctx.workers):
+
+    def warm_one() -> None:
+        with _client(base_url, ctx.cookie) as client:
             _timed_get(client, path, kind, ignored)
+
+    threads = [threading.Thread(target=warm_one) for _ in range(ctx.workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    tally = Tally()
+    with _client(base_url, ctx.cookie) as client:
         figure.load_averages.append(os.getloadavg()[0])
-        tally = Tally()
         deadline = time.monotonic() + ctx.duration
-        while not tally.requests or time.monotonic() < deadline:
+        while tally.requests < ctx.runs or time.monotonic() < deadline:
             _timed_get(client, path, kind, tally)
     figure.seconds = tally.latencies
     figure.errors.update(tally.errors)
