@@ -6,9 +6,11 @@ The report is built at the data set's NOW (its ages and target times are worked 
 moment); the view tests use the real clock and check only what does not depend on it.
 """
 
+import os
 import shutil
 import subprocess
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -390,3 +392,48 @@ def keep_sample_page(pdf: bytes, folder) -> None:
         check=True, timeout=60,
     )  # fmt: skip
     assert (folder / "oversight-report-page4.png").stat().st_size > 1000
+
+
+# --- in a browser -----------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_form_passes_axe_and_fits_a_phone(visit_factory, app, live_server, lang):
+    from playwright.sync_api import expect
+
+    from tests.browser import assert_accessible, translator
+    from tests.staff import make_user
+    from tests.test_browser_staff import accept_refusal, sign_in_with_cookie, switch_language
+
+    t = translator(app, lang)
+    v = visit_factory(lang)
+    page = v.page
+    sign_in_with_cookie(app, live_server, page, make_user(app, "analyst"))
+    switch_language(page, lang, FORM_URL)
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Periodic report"))
+    expect(page.locator("#lang")).to_have_value(lang)  # the page's language is proposed
+    assert_accessible(page, f"report form ({lang})")
+    # An end before the start: the form again, its error next to the field.
+    page.fill("#start", "2026-06-30")
+    page.fill("#end", "2026-01-01")
+    page.get_by_role("button", name=t("Download the report (PDF)")).click()
+    page.wait_for_load_state()
+    expect(page.locator("#end-error")).to_contain_text(
+        t("Choose a last day on or after the first day.")
+    )
+    expect(page.locator("#error-summary")).to_be_visible()
+    accept_refusal(v, f"{PDF_URL}?start=2026-06-30&end=2026-01-01&lang={lang}", 400)
+    assert_accessible(page, f"report form with an error ({lang})")
+    page.set_viewport_size({"width": 375, "height": 800})
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{overflow}px wider than a phone"
+    if os.environ.get("INTAKE_SCREENSHOTS"):
+        folder = Path(os.environ["INTAKE_SCREENSHOTS"])
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=folder / f"report-form-{lang}-phone.png", full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.screenshot(path=folder / f"report-form-{lang}-desktop.png", full_page=True)
+    v.console.assert_clean()

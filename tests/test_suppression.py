@@ -127,6 +127,30 @@ def test_with_no_other_cell_to_hide_the_total_goes():
     assert line.total == Cell(15, True, COMPLEMENTARY)
 
 
+def test_a_figure_hidden_elsewhere_is_hidden_here_and_protected():
+    # The total (30) was hidden by another table of the report: here too. A figure hidden
+    # that way needs company like any other (12 + 18 would give the total back).
+    line = suppress_line([12, 18], 30, K, hide_total=True)
+    assert line.total == Cell(30, True, COMPLEMENTARY)
+    assert _reasons(line.cells) == [COMPLEMENTARY, None]
+    _assert_nothing_disclosed_line([12, 18], 30, line, K)
+    line = suppress_line([12, 18, 40], 70, K, also_hide={1})
+    assert _reasons(line.cells) == [COMPLEMENTARY, COMPLEMENTARY, None]
+    _assert_nothing_disclosed_line([12, 18, 40], 70, line, K)
+    # A zero is never hidden, even when asked: it discloses nobody.
+    line = suppress_line([0, 25, 30], 55, K, also_hide={0})
+    assert not any(cell.hidden for cell in line.cells)
+
+
+def test_a_grid_row_hidden_elsewhere():
+    grid = suppress_grid([[20, 30], [15, 25]], [50, 40], [35, 55], 90, K, also_hide_rows={0})
+    assert grid.row_totals[0].hidden
+    _assert_nothing_disclosed_grid(grid, K)
+    grid = suppress_grid([[20, 30], [15, 25]], [50, 40], [35, 55], 90, K, hide_total=True)
+    assert grid.total.hidden
+    _assert_nothing_disclosed_grid(grid, K)
+
+
 def test_negative_counts_are_refused():
     with pytest.raises(ValueError):
         suppress_line([-1, 3], 2, K)

@@ -18,11 +18,20 @@ every report generated is an audit event (its dates and language, nothing else).
 """
 
 import logging
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from datetime import date, datetime
 
+from babel.dates import format_skeleton
 from flask import current_app, render_template, request
-from flask_babel import force_locale, format_date, format_decimal, format_number, format_percent
+from flask_babel import (
+    force_locale,
+    format_date,
+    format_decimal,
+    format_number,
+    format_percent,
+    get_locale,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -53,6 +62,11 @@ MAX_YEARS = 10
 STYLESHEETS = ("documents/pdf.css", "documents/report.css")
 # Charts with more bars than this show the largest only (the table lists every row).
 MAX_CHART_BARS = 15
+# Chart widths (percent of the text width, 6.9 inches on Letter with pdf.css's margins), and
+# the tallest a chart may be: report.css has a class for each width.
+CHART_WIDTHS = (35, 45, 55, 70, 86)
+TEXT_WIDTH_INCHES = 6.9
+MAX_CHART_INCHES = 6.5
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -217,7 +231,6 @@ class Report:
     program_months: int
     flag_threshold: int
     flag_window_days: int
-    hidden_anywhere: bool = field(default=False)
 
 
 @dataclass(frozen=True)
@@ -272,11 +285,16 @@ def suppressed_figures(raw: RawFigures, k: int) -> SuppressedFigures:
     """Suppress each table, then again with what the tables sharing a figure hid, until they
     agree (the hidden sets only grow, so this ends)."""
     filed, open_, closed = raw.summary.filed, raw.summary.open, raw.summary.closed
-    # The findings table lists the allegations that have any; its row totals are their counts.
-    findings_rows = [i for i, cells in enumerate(raw.findings.cells) if any(cells)]
-    allegation_index = {code: i for i, (code, _label) in enumerate(raw.findings.rows)}
-    positions = [allegation_index[row.code] for row in raw.by_allegation]
-    findings_cells = [raw.findings.cells[i] for i in findings_rows]
+    # The findings table lists the allegations made in the period; each row's total is that
+    # allegation's count in the allegation table (its position there in findings_rows).
+    allegation_at = {row.code: n for n, row in enumerate(raw.by_allegation)}
+    made = [
+        (allegation_at[code], cells)
+        for (code, _label), cells in zip(raw.findings.rows, raw.findings.cells, strict=True)
+        if any(cells)
+    ]
+    findings_rows = [position for position, _cells in made]
+    findings_cells = [cells for _position, cells in made]
     findings_column_totals = [sum(column) for column in zip(*findings_cells, strict=True)] or [
         0
     ] * len(raw.findings.columns)
@@ -301,7 +319,7 @@ def suppressed_figures(raw: RawFigures, k: int) -> SuppressedFigures:
             hide_total=hide_open,
         )
         hidden_findings_rows = {
-            n for n, i in enumerate(findings_rows) if positions.index(i) in hide_allegations
+            n for n, position in enumerate(findings_rows) if position in hide_allegations
         }
         findings = suppress_grid(
             findings_cells,
@@ -316,9 +334,7 @@ def suppressed_figures(raw: RawFigures, k: int) -> SuppressedFigures:
         )
         now_open = summary.cells[0].hidden or backlog.total.hidden
         now_allegations = {i for i, cell in enumerate(by_allegation.cells) if cell.hidden} | {
-            positions.index(findings_rows[n])
-            for n, cell in enumerate(findings.row_totals)
-            if cell.hidden
+            findings_rows[n] for n, cell in enumerate(findings.row_totals) if cell.hidden
         }
         if (now_filed, now_open, now_allegations) == (hide_filed, hide_open, hide_allegations):
             break
@@ -333,7 +349,7 @@ def suppressed_figures(raw: RawFigures, k: int) -> SuppressedFigures:
         by_state=by_state,
         backlog=backlog,
         findings=findings,
-        findings_rows=[positions.index(i) for i in findings_rows],
+        findings_rows=findings_rows,
         concurrence=concurrence,
     )
 
@@ -516,34 +532,40 @@ def build_report(start: date, end: date, language: str, *, now: datetime, k: int
             flag_threshold=threshold,
             flag_window_days=window_days,
         )
-    report.hidden_anywhere = _any_hidden(report)
     return report
 
 
-def _any_hidden(report: Report) -> bool:
-    cells = [report.filed, report.open, report.closed]
-    for table in (report.by_month, report.by_allegation, report.by_agency, report.by_state):
-        cells += [row.cell for row in table.rows] + [table.total]
-    for grid_table in (report.backlog, report.findings):
-        grid = grid_table.grid
-        cells += [c for row in grid.cells for c in row] + grid.row_totals + grid.column_totals
-    cells += [row.cell for row in report.concurrence.rows]
-    for line in report.program:
-        cells += [line.before_total, line.before_profiling, line.after_total, line.after_profiling]
-    return any(cell.hidden for cell in cells)
+# Up to this many months, the chart's axis names each month (its year is in the title);
+# beyond it, the chart module tilts the labels and names every third month.
+SHORT_MONTH_LABELS = 13
 
 
 def _month_chart(counts: list[stats.Count], line: Line) -> charts.Chart | None:
-    if not any(cell.shown for cell in line.cells):
+    if not counts or not any(cell.shown for cell in line.cells):
         return None
+    title = _(
+        "Complaints filed by month, %(first)s to %(last)s",
+        first=stats.month_label(counts[0].code),
+        last=stats.month_label(counts[-1].code),
+    )
+    short = len(counts) <= SHORT_MONTH_LABELS
     return charts.line_chart(
-        _("Complaints filed by month"),
+        title,
         [
-            (stats.month_label(row.code, short=True), cell.shown)
+            (
+                _month_name(row.code) if short else stats.month_label(row.code, short=True),
+                cell.shown,
+            )
             for row, cell in zip(counts, line.cells, strict=True)
         ],
         series=_("Complaints filed"),
     )
+
+
+def _month_name(code: str) -> str:
+    """'2026-03' as 'Mar' ('mar' in Spanish)."""
+    year, month = (int(part) for part in code.split("-"))
+    return format_skeleton("MMM", date(year, month, 1), locale=str(get_locale() or "en"))
 
 
 def _backlog_chart(rows: list[stats.BacklogRow], grid: Grid) -> charts.Chart | None:
@@ -561,16 +583,29 @@ def _backlog_chart(rows: list[stats.BacklogRow], grid: Grid) -> charts.Chart | N
 
 
 def _findings_chart(rows: list[str], columns, grid: Grid) -> charts.Chart | None:
-    if not any(cell.shown for row in grid.cells for cell in row):
+    """The allegations with anything to plot (a row of hidden counts would be a bare label)."""
+    plotted = [r for r, cells in enumerate(grid.cells) if any(cell.shown for cell in cells)]
+    if not plotted:
         return None
     return charts.stacked_bar_chart(
         _("Findings by allegation"),
-        rows,
+        [rows[r] for r in plotted],
         [
-            (label, [cells[index].shown for cells in grid.cells])
+            (label, [grid.cells[r][index].shown for r in plotted])
             for index, (_code, label) in enumerate(columns)
         ],
     )
+
+
+def chart_size(chart: charts.Chart) -> str:
+    """The CSS class that sizes a chart on the page: full width (86%) unless that would make
+    it taller than about 6.5 inches of the 9-inch text block, then narrower."""
+    match = re.search(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"', chart.svg)
+    if not match:
+        return "rpt-chart-86"
+    ratio = float(match.group(2)) / float(match.group(1))
+    fits = 100 * MAX_CHART_INCHES / (ratio * TEXT_WIDTH_INCHES)
+    return f"rpt-chart-{max([w for w in CHART_WIDTHS if w <= fits], default=CHART_WIDTHS[0])}"
 
 
 def _on_time_chart(lines: list[OnTimeLine]) -> charts.Chart | None:
@@ -635,6 +670,7 @@ def report_html(report: Report) -> str:
             percent=lambda share: format_percent(share, "#,##0%"),
             rate=lambda count, months: format_decimal(count / months, "#,##0.0"),
             sections=listed,
+            chart_size=chart_size,
             section_numbers={key: number for number, (key, _title) in enumerate(listed, 1)},
             section_titles=dict(listed),
         )
@@ -661,8 +697,6 @@ def suppression_k() -> int:
 
 
 def _ui_language() -> str:
-    from flask_babel import get_locale
-
     language = str(get_locale() or "en")
     return language if language in LANGUAGES else "en"
 
@@ -692,9 +726,11 @@ def report_pdf():
     if not form.validate():
         return _form_page(form, 400)
     start, end, language = form.start.as_date, form.end.as_date, form.lang.data
-    user = current_user()
+    user_id = current_user().id
     if db.session.get_bind().dialect.name == "postgresql":
-        # One snapshot for every figure, so the tables agree with each other.
+        # One snapshot for every figure, so the tables agree with each other: end the sign-in
+        # check's transaction, and start a read-only repeatable-read one.
+        db.session.commit()
         db.session.connection(
             execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
         )
@@ -709,7 +745,7 @@ def report_pdf():
     record_event(
         "oversight.report_generated",
         actor_type="staff",
-        actor_id=user.id,
+        actor_id=user_id,
         details={"start": start.isoformat(), "end": end.isoformat(), "language": language},
     )
     db.session.commit()
