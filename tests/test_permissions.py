@@ -118,6 +118,10 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("oversight.edit_jurisdiction", "POST"): ADMIN,
     ("oversight.delete_jurisdiction", "GET"): ADMIN,
     ("oversight.delete_jurisdiction", "POST"): ADMIN,
+    # The periodic report (aggregate figures, small counts suppressed): the oversight roles.
+    # Without dates in the URL the PDF route answers with its form (400), not a refusal.
+    ("oversight.report_form", "GET"): frozenset({"analyst", "supervisor", "administrator"}),
+    ("oversight.report_pdf", "GET"): frozenset({"analyst", "supervisor", "administrator"}),
 }
 
 _APP = create_app(_test_config("sqlite://"))

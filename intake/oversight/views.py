@@ -4,6 +4,7 @@ from . import (
     dashboard,  # noqa: F401  (routes)
     jurisdictions,  # noqa: F401  (routes)
     open_data,  # noqa: F401  (routes)
+    report,  # noqa: F401  (routes)
 )
 from .blueprint import bp
 
