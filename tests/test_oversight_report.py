@@ -22,6 +22,7 @@ from intake.oversight.models import Jurisdiction
 from intake.oversight.suppression import COMPLEMENTARY, PRIMARY
 from tests.oversight_data import (
     CANARIES,
+    EXPECTED_BY_ALLEGATION,
     HARRIS,
     NOW,
     RANGE_END,
@@ -437,3 +438,14 @@ def test_the_form_passes_axe_and_fits_a_phone(visit_factory, app, live_server, l
         page.set_viewport_size({"width": 1280, "height": 900})
         page.screenshot(path=folder / f"report-form-{lang}-desktop.png", full_page=True)
     v.console.assert_clean()
+
+
+def test_allegation_counts_from_the_findings_table_match_the_statistics(app, data):
+    from intake.oversight import statistics as stats
+    from intake.oversight.filters import OversightFilters
+
+    with app.test_request_context("/"):
+        f = OversightFilters(start=RANGE_START, end=RANGE_END)
+        derived = report.allegations_from_findings(stats.findings_by_allegation(f))
+        assert derived == stats.intake_by_allegation(f)
+        assert {row.code: row.count for row in derived if row.count} == EXPECTED_BY_ALLEGATION

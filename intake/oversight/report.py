@@ -264,17 +264,28 @@ class SuppressedFigures:
 def read_figures(start: date, end: date, now: datetime) -> RawFigures:
     """Every count of the report, in the current language's labels (a few grouped queries)."""
     f = OversightFilters(start=start, end=end)
+    findings = stats.findings_by_allegation(f)
     return RawFigures(
         summary=stats.summary(f),
         by_month=stats.intake_by_month(f),
-        by_allegation=stats.intake_by_allegation(f),
+        by_allegation=allegations_from_findings(findings),
         by_agency=stats.intake_by_agency(f),
         by_state=stats.intake_by_state(f),
         backlog=stats.backlog_by_status(f, now),
         on_time=stats.on_time_share(f, now),
-        findings=stats.findings_by_allegation(f),
+        findings=findings,
         concurrence=stats.agency_concurrence(f),
     )
+
+
+def allegations_from_findings(findings: stats.FindingsTable) -> list[stats.Count]:
+    """Complaints by allegation, as ``stats.intake_by_allegation`` counts them (allegation
+    rows per category: a complaint has at most one of each), from the findings table's rows
+    rather than a second pass over the allegations (a second of a million-complaint year)."""
+    return [
+        stats.Count(code, label, sum(cells))
+        for (code, label), cells in zip(findings.rows, findings.cells, strict=True)
+    ]
 
 
 def _counts(rows: list[stats.Count]) -> list[int]:
