@@ -53,7 +53,17 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import BigInteger, ColumnElement, Integer, any_, cast, func, literal, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    any_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.dialects import postgresql
 from wtforms import StringField
 from wtforms.validators import ValidationError
@@ -517,13 +527,13 @@ COMPLAINT_COLUMNS = (
 )
 
 
-def id_batches(months: MonthRange, batch_size: int) -> Iterator[list[int]]:
+def id_batches(connection, months: MonthRange, batch_size: int) -> Iterator[list[int]]:
     """Complaint ids in the file's order, ``batch_size`` at a time: month by month, and within
     a month by the keyed shuffle. One query per month, read ``batch_size`` rows at a time
     (a server-side cursor on PostgreSQL), so the month is sorted once and never held whole."""
     key = _shuffle_key()
     for month in _months(months):
-        result = db.session.execute(
+        result = connection.execute(
             select(Complaint.id)
             .where(*MonthRange(month, month).conditions())
             .order_by(key)
@@ -546,31 +556,32 @@ def _id_in(column, ids: list[int]) -> ColumnElement[bool]:
     parameters cost more to render, send and parse than the query takes to run."""
     if db.session.get_bind().dialect.name == "postgresql":
         return column == any_(literal(ids, postgresql.ARRAY(Integer)))
-    return column.in_(ids)
+    # One expanding parameter: the list is not coerced element by element.
+    return column.in_(bindparam(None, ids, expanding=True))
 
 
-def _related(ids: list[int]):
+def _related(connection, ids: list[int]):
     """A batch's allegations, agencies and program contexts: one query each."""
     allegations: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
-    for complaint_id, category, finding in db.session.execute(
+    for complaint_id, category, finding in connection.execute(
         select(Allegation.complaint_id, Allegation.category, Allegation.finding).where(
             _id_in(Allegation.complaint_id, ids)
         )
-    ):
+    ).all():
         allegations[complaint_id].append((category, finding))
     agencies: dict[int, set[str]] = defaultdict(set)
-    for complaint_id, agency in db.session.execute(
+    for complaint_id, agency in connection.execute(
         select(ComplaintAgency.complaint_id, ComplaintAgency.agency).where(
             _id_in(ComplaintAgency.complaint_id, ids)
         )
-    ):
+    ).all():
         agencies[complaint_id].add(agency)
     contexts: dict[int, set[str]] = defaultdict(set)
-    for complaint_id, context in db.session.execute(
+    for complaint_id, context in connection.execute(
         select(ComplaintProgramContext.complaint_id, ComplaintProgramContext.context).where(
             _id_in(ComplaintProgramContext.complaint_id, ids)
         )
-    ):
+    ).all():
         contexts[complaint_id].add(context)
     return allegations, agencies, contexts
 
@@ -601,14 +612,16 @@ def row_batches(
     join_agencies = _joiner(categories.AGENCIES)
     join_contexts = _joiner(categories.PROGRAM_CONTEXTS)
     nothing: set[str] = set()
-    for ids in id_batches(months, batch_size):
+    # Core rows straight from the connection (the session's transaction): no ORM loading.
+    connection = db.session.connection()
+    for ids in id_batches(connection, months, batch_size):
         complaints = {
             row[0]: row
-            for row in db.session.execute(
+            for row in connection.execute(
                 select(*COMPLAINT_COLUMNS).where(_id_in(Complaint.id, ids))
-            )
+            ).all()
         }
-        allegations, agencies, contexts = _related(ids)
+        allegations, agencies, contexts = _related(connection, ids)
         batch = []
         for complaint_id in ids:
             row = complaints.get(complaint_id)
