@@ -6,7 +6,9 @@ bench can hold a staff session cookie made directly in the database. Then:
 
 - **render**: in this process, through the app's one rendering function (a render worker of its
   own), the median and 95th percentile time to render a case summary and a receipt, the HTML
-  from the templates included (the database reads are not: they are the next figure's);
+  from the templates included (the database reads are not: they are the next figure's); beside
+  it the render worker's own CPU time and the load average, since on a shared machine the wall
+  clock also counts the time other programs had the CPU;
 - **summary / receipt over HTTP**: one client asking for random cases' summaries (and one
   complaint's receipt through the status page's session) for ``--duration`` seconds: p50, p95;
 - **PDFs/s**: ``--concurrency`` clients asking for summaries at once;
@@ -69,6 +71,10 @@ class DocumentsResult:
     complaints: int = 0
     render_summary_ms: list[float] = field(default_factory=list)
     render_receipt_ms: list[float] = field(default_factory=list)
+    # CPU time of the render worker for the same renders, and the 1-minute load average.
+    render_summary_cpu_ms: list[float] = field(default_factory=list)
+    render_receipt_cpu_ms: list[float] = field(default_factory=list)
+    render_load: float = 0.0
     summary_pages: int = 0
     http_summary: Tally | None = None
     http_receipt: Tally | None = None
@@ -83,6 +89,10 @@ class DocumentsResult:
         columns = {
             "summary render p50/p95 ms": _pair(self.render_summary_ms),
             "receipt render p50/p95 ms": _pair(self.render_receipt_ms),
+            "summary/receipt render CPU p50 ms": (
+                f"{_p50(self.render_summary_cpu_ms)}/{_p50(self.render_receipt_cpu_ms)}"
+            ),
+            "load": f"{self.render_load:.1f}",
             "summary GET p50/p95 ms": _pair(_ms(self.http_summary)),
             "receipt GET p50/p95 ms": _pair(_ms(self.http_receipt)),
             "PDFs/s": f"{self.throughput:.1f}",
@@ -100,6 +110,9 @@ class DocumentsResult:
             "summary_pages": self.summary_pages,
             "render_summary_ms": _stats(self.render_summary_ms),
             "render_receipt_ms": _stats(self.render_receipt_ms),
+            "render_summary_cpu_ms": _stats(self.render_summary_cpu_ms),
+            "render_receipt_cpu_ms": _stats(self.render_receipt_cpu_ms),
+            "render_load_average": self.render_load,
             "http_summary_ms": _stats(_ms(self.http_summary)),
             "http_receipt_ms": _stats(_ms(self.http_receipt)),
             "http_errors": {
@@ -122,6 +135,14 @@ def _pair(values: list[float]) -> str:
     if not values:
         return "-"
     return f"{percentile(values, 0.5):.0f}/{percentile(values, 0.95):.0f}"
+
+
+def _p50(values: list[float]) -> str:
+    return f"{percentile(values, 0.5):.0f}" if values else "-"
+
+
+def _load_average() -> float:
+    return os.getloadavg()[0]
 
 
 def _stats(values: list[float]) -> dict:
@@ -206,7 +227,18 @@ def _prepare(url: str, secret_key: str, complaints: int) -> Prepared:
 # --- measurements -----------------------------------------------------------------------------
 
 
-def _render_times(url: str, secret_key: str, complaint_ids: list[int]) -> tuple:
+@dataclass
+class RenderTimes:
+    summary_ms: list[float] = field(default_factory=list)
+    receipt_ms: list[float] = field(default_factory=list)
+    # The render worker's CPU time for each (no HTML, no pipe; not stretched by other programs).
+    summary_cpu_ms: list[float] = field(default_factory=list)
+    receipt_cpu_ms: list[float] = field(default_factory=list)
+    pages: int = 0
+    load: float = 0.0
+
+
+def _render_times(url: str, secret_key: str, complaint_ids: list[int]) -> RenderTimes:
     """Summary and receipt render times in this process (HTML from templates + PDF)."""
     from intake import create_app
     from intake.complaints.models import Complaint
@@ -218,7 +250,7 @@ def _render_times(url: str, secret_key: str, complaint_ids: list[int]) -> tuple:
         {"INTAKE_ENV": "production", "SECRET_KEY": secret_key, "SQLALCHEMY_DATABASE_URI": url}
     )
     renderer = Renderer()
-    summary_ms, receipt_ms, pages = [], [], []
+    times, pages = RenderTimes(), []
     sample = random.Random(4).sample(complaint_ids, min(RENDER_SAMPLES, len(complaint_ids)))
     try:
         with app.test_request_context("/"):
@@ -240,7 +272,8 @@ def _render_times(url: str, secret_key: str, complaint_ids: list[int]) -> tuple:
                     generated_by="Bench",
                 )
                 rendered = renderer.render(html)
-                summary_ms.append(1000 * (time.perf_counter() - started))
+                times.summary_ms.append(1000 * (time.perf_counter() - started))
+                times.summary_cpu_ms.append(rendered.cpu_ms)
                 pages.append(rendered.pages)
                 started = time.perf_counter()
                 html = rendering.document_html(
@@ -250,14 +283,17 @@ def _render_times(url: str, secret_key: str, complaint_ids: list[int]) -> tuple:
                     access_code=None,
                     generated_at="now",
                 )
-                renderer.render(html)
-                receipt_ms.append(1000 * (time.perf_counter() - started))
+                rendered = renderer.render(html)
+                times.receipt_ms.append(1000 * (time.perf_counter() - started))
+                times.receipt_cpu_ms.append(rendered.cpu_ms)
+            times.load = _load_average()
             db.session.rollback()
     finally:
         renderer.close()
         with app.app_context():
             db.engine.dispose()
-    return summary_ms, receipt_ms, round(statistics.median(pages)) if pages else 0
+    times.pages = round(statistics.median(pages)) if pages else 0
+    return times
 
 
 def _client(base_url: str, prepared: Prepared, transport=None) -> httpx.Client:
@@ -437,12 +473,16 @@ def measure(server: Server, *, concurrency: int, duration: float, options=None) 
             migrate(app_environment(url, Path(tmp), secret_key))
             print(f"  documents: generating {complaints:,} complaints...", flush=True)
             prepared = _prepare(url, secret_key, complaints)
-            summary_ms, receipt_ms, pages = _render_times(url, secret_key, prepared.complaint_ids)
-            result.render_summary_ms, result.render_receipt_ms = summary_ms, receipt_ms
-            result.summary_pages = pages
+            times = _render_times(url, secret_key, prepared.complaint_ids)
+            result.render_summary_ms, result.render_receipt_ms = times.summary_ms, times.receipt_ms
+            result.render_summary_cpu_ms = times.summary_cpu_ms
+            result.render_receipt_cpu_ms = times.receipt_cpu_ms
+            result.render_load, result.summary_pages = times.load, times.pages
             print(
-                f"  documents render (in process, median {pages} pages): summary"
-                f" {_pair(summary_ms)} ms, receipt {_pair(receipt_ms)} ms (p50/p95)",
+                f"  documents render (in process, median {times.pages} pages): summary"
+                f" {_pair(times.summary_ms)} ms, receipt {_pair(times.receipt_ms)} ms (p50/p95;"
+                f" render worker CPU p50: summary {_p50(times.summary_cpu_ms)} ms, receipt"
+                f" {_p50(times.receipt_cpu_ms)} ms; load average {times.load:.1f})",
                 flush=True,
             )
             with serve_database(
