@@ -634,11 +634,6 @@ def _on_time_chart(lines: list[OnTimeLine]) -> charts.Chart | None:
 # --- the document -----------------------------------------------------------------------------
 
 
-def report_title(language: str) -> str:
-    with force_locale(language):
-        return _("Periodic report on civil-rights complaints")
-
-
 def sections() -> list[tuple[str, str]]:
     """The report's sections in order: (anchor, heading) in the current language."""
     return [
