@@ -7,8 +7,9 @@ changing the registry needs jurisdictions.manage (administrators). The figures c
 
 from datetime import date
 
+from babel.numbers import format_decimal
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, format_number
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -92,13 +93,26 @@ def _window_form() -> WindowForm:
 # --- formatting -----------------------------------------------------------------------------
 
 
-def mean_text(value: float | None, records_begin: date | None) -> str:
-    """A monthly mean to one decimal, or why there is none."""
-    if value is not None:
-        return format_decimal(value, "#,##0.0")
+def unavailable_text(records_begin: date | None) -> str:
+    """What a period without any month of records shows instead of a mean."""
     if records_begin is None:
         return _("not available (no complaints recorded yet)")
     return _("not available (records begin %(month)s)", month=program.month_label(records_begin))
+
+
+def _formatters(records_begin: date | None) -> dict:
+    """Number formatters bound to the page's language once: a table formats many cells."""
+    locale = get_locale()
+    unavailable = unavailable_text(records_begin)
+
+    def mean(value: float | None) -> str:
+        """A monthly mean to one decimal, or why there is none."""
+        return unavailable if value is None else format_decimal(value, "#,##0.0", locale=locale)
+
+    def number(value: int) -> str:
+        return format_decimal(value, locale=locale)
+
+    return {"mean": mean, "number": number, "unavailable": unavailable}
 
 
 def state_name(code: str) -> str:
@@ -112,15 +126,15 @@ def _flag_settings() -> tuple[int, int]:
 
 def _page_helpers() -> dict:
     threshold, window_days = _flag_settings()
+    records_begin = program.records_begin()
     return {
-        "mean_text": mean_text,
         "activation_text": program.activation_text,
         "month_label": program.month_label,
         "state_name": state_name,
-        "number": format_number,
         "threshold": threshold,
         "window_days": window_days,
-        "records_begin": program.records_begin(),
+        "records_begin": records_begin,
+        **_formatters(records_begin),
     }
 
 
