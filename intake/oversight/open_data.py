@@ -114,7 +114,7 @@ _DAY_RANGES = ((30, "under_31"), (90, "31_to_90"), (180, "91_to_180"), (365, "18
 
 
 def parse_month(text: str) -> date | None:
-    """``2026-03`` (what a browser's month input sends) or ``03/2026``: that month's first day."""
+    """``2026-03`` (ISO, as a browser's month picker sends it) or ``03/2026``: its first day."""
     for pattern in MONTH_FORMATS:
         try:
             return datetime.strptime(text, pattern).date().replace(day=1)
