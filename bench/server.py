@@ -82,8 +82,7 @@ def serve_database(
         sys.executable, "-m", "gunicorn", "app:app",
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),
-        "--worker-class", "sync",
-        "--timeout", "60",
+        # Worker class, threads and timeout from gunicorn.conf.py, as in production.
         "--graceful-timeout", str(int(SHUTDOWN_TIMEOUT / 2)),
     ]  # fmt: skip
     with log_path.open("wb") as log:
