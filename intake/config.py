@@ -76,6 +76,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # PROFILING_FLAG_WINDOW_DAYS reach PROFILING_FLAG_THRESHOLD.
         "PROFILING_FLAG_THRESHOLD": int(env.get("PROFILING_FLAG_THRESHOLD", 5)),
         "PROFILING_FLAG_WINDOW_DAYS": int(env.get("PROFILING_FLAG_WINDOW_DAYS", 90)),
+        "OPEN_DATA_BATCH_SIZE": int(env.get("OPEN_DATA_BATCH_SIZE", 2000)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), mode == "production"),
