@@ -239,6 +239,11 @@ def _codes(vocabulary) -> tuple[tuple[str, str], ...]:
     return tuple((code, str(label)) for code, label in vocabulary.items())
 
 
+def _coded(column: str, meaning: str, vocabulary, **more) -> DictionaryEntry:
+    """A column whose values are the codes of a vocabulary."""
+    return DictionaryEntry(column, meaning, str(_l("A code.")), _codes(vocabulary), **more)
+
+
 def data_dictionary(k: int) -> list[DictionaryEntry]:
     """Every column of the file, in the file's order, labels in the current language."""
     month = str(_l("YYYY-MM, for example 2025-03."))
@@ -269,29 +274,25 @@ def data_dictionary(k: int) -> list[DictionaryEntry]:
             month,
             notes=str(_l("Months only: no exact dates are published.")),
         ),
-        DictionaryEntry(
+        _coded(
             "channel",
             str(_l("How the complaint reached the office.")),
-            str(_l("A code.")),
-            _codes(categories.CHANNELS),
+            categories.CHANNELS,
         ),
-        DictionaryEntry(
+        _coded(
             "language",
             str(_l("The language the complaint was filed in.")),
-            str(_l("A code.")),
-            _codes(categories.LANGUAGES),
+            categories.LANGUAGES,
         ),
-        DictionaryEntry(
+        _coded(
             "filer_relationship",
             str(_l("Who filed the complaint: the person affected, or someone for them.")),
-            str(_l("A code.")),
-            _codes(categories.FILER_RELATIONSHIPS),
+            categories.FILER_RELATIONSHIPS,
         ),
-        DictionaryEntry(
+        _coded(
             "anonymous",
             str(_l("Whether the filer chose to stay anonymous.")),
-            str(_l("A code.")),
-            _codes(YES_NO),
+            YES_NO,
         ),
         DictionaryEntry(
             "incident_month",
@@ -317,11 +318,10 @@ def data_dictionary(k: int) -> list[DictionaryEntry]:
             str(_l("A name, for example Webb County.")),
             notes=county_note,
         ),
-        DictionaryEntry(
+        _coded(
             "place_kind",
             str(_l("The kind of place where the incident happened.")),
-            str(_l("A code.")),
-            _codes(categories.PLACE_KINDS),
+            categories.PLACE_KINDS,
             notes=str(
                 _l("Blank when not given. What the filer wrote for another place is left out.")
             ),
@@ -340,24 +340,21 @@ def data_dictionary(k: int) -> list[DictionaryEntry]:
             _codes(categories.PROGRAM_CONTEXTS),
             notes=str(_l("Blank when none was given.")),
         ),
-        DictionaryEntry(
+        _coded(
             "status",
             str(_l("Where the complaint is in the office's review now.")),
-            str(_l("A code.")),
-            _codes(STAFF_STATUS_LABELS),
+            STAFF_STATUS_LABELS,
         ),
-        DictionaryEntry(
+        _coded(
             "closure_reason",
             str(_l("Why the case was closed.")),
-            str(_l("A code.")),
-            _codes(categories.CLOSURE_REASONS),
+            categories.CLOSURE_REASONS,
             notes=str(_l("Blank unless the status is closed.")),
         ),
-        DictionaryEntry(
+        _coded(
             "referred_to",
             str(_l("The agency the case was referred to for fact-finding.")),
-            str(_l("A code.")),
-            _codes(categories.AGENCIES),
+            categories.AGENCIES,
             notes=str(_l("Blank when the case was not referred.")),
         ),
         DictionaryEntry(
@@ -366,11 +363,10 @@ def data_dictionary(k: int) -> list[DictionaryEntry]:
             month,
             notes=str(_l("Blank unless the status is closed.")),
         ),
-        DictionaryEntry(
+        _coded(
             "days_to_close",
             str(_l("Time from filing to closing, as a range of days.")),
-            str(_l("A code.")),
-            _codes(DAYS_TO_CLOSE),
+            DAYS_TO_CLOSE,
             notes=str(
                 _l(
                     "Blank unless the status is closed. Ranges, not exact days: with the months"
@@ -389,17 +385,15 @@ def data_dictionary(k: int) -> list[DictionaryEntry]:
                 category=code,
             )
         )
-    findings = _codes(categories.FINDINGS)
     finding_note = str(
         _l("Blank when the complaint does not make this allegation, or there is no finding yet.")
     )
     for code, label in categories.ALLEGATIONS.items():
         entries.append(
-            DictionaryEntry(
+            _coded(
                 f"finding_{code}",
                 str(_l("The office's finding on the allegation: %(label)s.", label=label)),
-                str(_l("A code.")),
-                findings,
+                categories.FINDINGS,
                 notes=finding_note,
                 group="finding",
                 category=code,
