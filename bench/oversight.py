@@ -254,9 +254,11 @@ OPEN_DATA_ENDPOINT, OPEN_DATA_PATH = "oversight.open_data_csv", "/staff/oversigh
 
 
 def _download_problem(run: Download) -> str:
-    if run.status != "200":
-        return f"HTTP {run.status}" if run.status else "not measured"
-    return f"SHORT: {run.rows:,} of {run.expected_rows:,} rows"
+    if not run.status:
+        return "not measured"
+    if not run.status.startswith("200"):
+        return f"HTTP {run.status}"
+    return f"CUT after {run.seconds:.0f} s: {run.rows:,} of {run.expected_rows:,} rows"
 
 
 def _number(value: float | None, digits: int) -> str:
@@ -591,7 +593,8 @@ def _download(base_url: str, cookie: str, run: Download, master_pid: int) -> Dow
                     run.bytes += len(chunk)
                     newlines += chunk.count(b"\n")
         except httpx.HTTPError as error:  # cut off mid-stream (a worker timeout, say)
-            run.status = f"{run.status or 'no answer'}, then {type(error).__name__}"
+            run.status = f"{run.status}, then {type(error).__name__}" if run.status else ""
+            print(f"  oversight open data {run.name}: {error!r}", flush=True)
         run.seconds = time.perf_counter() - started
     run.rows = max(0, newlines - 1)  # the header; codes only, so one line per row
     run.app_before_mb = memory.before / 1e6
