@@ -336,7 +336,7 @@ def data_dictionary(k: int) -> list[DictionaryEntry]:
         DictionaryEntry(
             "program_contexts",
             str(_l("How the incident came about, as the filer described it.")),
-            codes_joined,
+            str(_l("Codes separated by semicolons, for example 287g;detainer.")),
             _codes(categories.PROGRAM_CONTEXTS),
             notes=str(_l("Blank when none was given.")),
         ),
