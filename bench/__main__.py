@@ -86,7 +86,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         " the report's year (one month is always streamed too)",
     )
     parser.add_argument(
-        "--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn sync workers"
+        "--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn workers (threaded)"
     )
     args = parser.parse_args(argv)
     args.backends = [name.strip() for name in args.backends.split(",") if name.strip()]
@@ -111,7 +111,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def run_backend(backend: str, args: argparse.Namespace) -> tuple[dict, Counter[str]]:
     """Every section against ``backend``, and the server log's errors; the server always stops."""
     with serve(backend, workers=args.workers) as server:
-        print(f"{backend}: gunicorn, {server.workers} sync workers, at {server.base_url}")
+        print(f"{backend}: gunicorn, {server.workers} threaded workers, at {server.base_url}")
         results = {
             name: SECTIONS[name](
                 server, concurrency=args.concurrency, duration=args.duration, options=args
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             "duration_s": args.duration,
             "concurrency": args.concurrency,
             "workers": args.workers,
-            "worker_class": "sync",
+            "worker_class": "gthread",
             "cpu_count": os.cpu_count(),
             "load_average_1m_at_start": os.getloadavg()[0],  # other work on the machine
             "python": platform.python_version(),
