@@ -340,6 +340,17 @@ def _render_in_worker(
     return {"ok": True, "pages": len(document.pages), "refused": fetcher.refused}, data
 
 
+# Rendered by each new worker before it says it is ready.
+WARM_UP_DOCUMENT = (
+    '<html lang="es"><title>.</title><meta name="author" content=".">'
+    '<div class="doc-header"><span class="doc-header__right">Á</span><b>Ñ</b></div>'
+    '<div class="doc-pages"><span class="doc-pages__number"></span></div>'
+    '<h1>É</h1><h2>Í</h2><dl class="doc-facts"><div class="doc-facts__row"><dt>Ó</dt>'
+    '<dd class="doc-text">ú ñ ¿?</dd></div></dl><table><tr><th>ü</th><td>¡!</td></tr></table>'
+    '<p class="doc-hash">0123456789abcdef</p></html>'
+)
+
+
 def _serve(static_root: Path) -> None:
     """The worker: read a request, render it, answer; until the app process goes away."""
     import resource
@@ -354,12 +365,9 @@ def _serve(static_root: Path) -> None:
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     inp = sys.stdin.buffer
-    # Load the fonts once now, so the first real document is as quick as the rest.
-    _render_in_worker(
-        '<html lang="en"><title>.</title><meta name="author" content="."><p>.</p></html>',
-        static_root,
-        font_config,
-    )
+    # Load the fonts (regular, bold, mono) and lay out the kinds of boxes documents use once
+    # now, so the first real document is as quick as the rest.
+    _render_in_worker(WARM_UP_DOCUMENT, static_root, font_config)
     # WeasyPrint makes a great many objects per document, and the cyclic garbage collector
     # walking them (and everything imported) mid-render cost about 15% of a render. So the
     # objects that live as long as the worker are frozen out of collection, and the collector
