@@ -148,7 +148,7 @@ def _people_sections(complaint: Complaint, redacted: bool) -> list[Section]:
     filer, affected = complaint.person("filer"), complaint.person("affected")
     sections = []
     rows = [
-        (_("Filing for"), label(FILER_RELATIONSHIPS, complaint.filer_relationship)),
+        (_("Filed by"), label(FILER_RELATIONSHIPS, complaint.filer_relationship)),
         (_("Anonymous"), _("Yes") if complaint.anonymous else None),
     ]
     if filer is not None and not redacted:
