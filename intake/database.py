@@ -81,6 +81,12 @@ def write_lock_from_now() -> None:
     g.write_lock_from_now = True
 
 
+def reads_only_from_now() -> None:
+    """After write_lock_from_now's write is committed: the request's next transactions only
+    read (a long streamed download), so they take no write lock."""
+    g.pop("write_lock_from_now", None)
+
+
 def writes_on_get(view):
     """Mark a view whose GET writes (an audited view of personal data): on SQLite it takes
     the write lock up front like a form post, so it waits its turn instead of failing."""

@@ -46,7 +46,6 @@ from datetime import UTC, date, datetime
 from flask import (
     Response,
     current_app,
-    g,
     render_template,
     request,
     stream_with_context,
@@ -76,7 +75,7 @@ from intake.complaints.models import (
     ComplaintAgency,
     ComplaintProgramContext,
 )
-from intake.database import write_lock_from_now
+from intake.database import reads_only_from_now, write_lock_from_now
 from intake.extensions import db
 from intake.reference import categories
 from intake.reference.models import County
@@ -751,7 +750,7 @@ def open_data_csv():
     )
     db.session.commit()
     # From here on the request only reads: no write lock on SQLite while the file streams.
-    g.pop("write_lock_from_now", None)
+    reads_only_from_now()
     if db.session.get_bind().dialect.name == "postgresql":
         # One snapshot for the county counts and every row (set before the first query).
         db.session.connection(
