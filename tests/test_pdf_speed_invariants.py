@@ -79,3 +79,13 @@ def test_the_worker_renders_document_after_document(documents):
         assert len(sizes) == 1, sizes
     finally:
         renderer.close()
+
+
+def test_fonts_are_subset_by_harfbuzz_not_fonttools():
+    """WeasyPrint silently falls back to fontTools when libharfbuzz-subset is missing (the
+    worker keeps WeasyPrint's warnings quiet), and a case summary then takes three times as
+    long. scripts/ensure_fonts.sh installs it; this says so when it is missing."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    assert harfbuzz_subset is not None, "install libharfbuzz-subset0 (scripts/ensure_fonts.sh)"
+    assert harfbuzz.hb_version_atleast(4, 1, 0)
