@@ -360,3 +360,102 @@ def test_all_figures_match_the_hand_computed_values(dataset):
 
 
 figures_of = figures
+
+
+# --- the filing time copied onto allegations and agencies -------------------------------------
+
+
+def _counted_through_the_complaints(model, filters) -> int:
+    """How many rows of ``model`` belong to complaints filed in the range, by joining the
+    complaints (the way the copy saves)."""
+    from sqlalchemy import func, select
+
+    from intake.complaints.models import Complaint
+    from intake.extensions import db
+
+    stmt = (
+        select(func.count())
+        .select_from(model)
+        .join(Complaint, Complaint.id == model.complaint_id)
+        .where(*stats.selection(filters))
+    )
+    return db.session.execute(stmt).scalar_one()
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        OversightFilters(start=date(2026, 1, 1), end=date(2026, 1, 1)),  # C01 at 00:00:00
+        OversightFilters(start=date(2026, 6, 30), end=date(2026, 6, 30)),  # C30 at 23:59:59
+        OversightFilters(start=date(2026, 1, 2), end=date(2026, 6, 29)),  # neither of them
+        RANGE,
+        OversightFilters(data.RANGE_START, data.RANGE_END, state="TX"),
+    ],
+)
+def test_allegations_and_agencies_count_as_their_complaints_do(dataset, filters):
+    from intake.complaints.models import Allegation, ComplaintAgency
+
+    by_allegation = sum(row.count for row in stats.intake_by_allegation(filters))
+    by_agency = sum(row.count for row in stats.intake_by_agency(filters))
+    assert by_allegation == _counted_through_the_complaints(Allegation, filters)
+    assert by_agency == _counted_through_the_complaints(ComplaintAgency, filters)
+    assert by_allegation > 0
+
+
+def test_each_copy_of_the_filing_time_is_its_complaints(dataset):
+    from sqlalchemy import func, select
+
+    from intake.complaints.models import Allegation, Complaint, ComplaintAgency
+    from intake.extensions import db
+
+    for model in (Allegation, ComplaintAgency):
+        rows = db.session.execute(
+            select(model.complaint_submitted_at, Complaint.submitted_at).join(
+                Complaint, Complaint.id == model.complaint_id
+            )
+        ).all()
+        assert rows and all(copy == filed for copy, filed in rows), model
+        total = db.session.execute(select(func.count()).select_from(model)).scalar_one()
+        assert len(rows) == total
+
+
+@pytest.mark.parametrize("model_name", ["Allegation", "ComplaintAgency"])
+def test_a_wrong_copy_of_the_filing_time_is_refused(dataset, model_name):
+    from sqlalchemy import insert, select, update
+    from sqlalchemy.exc import IntegrityError
+
+    from intake.complaints import models
+    from intake.complaints.models import Complaint
+    from intake.extensions import db
+
+    model = getattr(models, model_name)
+    code_column = "category" if model_name == "Allegation" else "agency"
+    vocabulary = ALLEGATIONS if model_name == "Allegation" else AGENCIES
+    complaint = db.session.execute(select(Complaint).order_by(Complaint.id)).scalars().first()
+    taken = set(
+        db.session.execute(
+            select(getattr(model, code_column)).where(model.complaint_id == complaint.id)
+        ).scalars()
+    )
+    unused = next(code for code in vocabulary if code not in taken)
+
+    def add(filed_at):
+        with db.session.begin_nested():
+            db.session.execute(
+                insert(model).values(
+                    complaint_id=complaint.id,
+                    complaint_submitted_at=filed_at,
+                    **{code_column: unused},
+                )
+            )
+
+    wrong = complaint.submitted_at + timedelta(seconds=1)
+    with pytest.raises(IntegrityError):
+        add(wrong)
+    add(complaint.submitted_at)  # the same row with the right copy is accepted
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.execute(
+            update(model)
+            .where(model.complaint_id == complaint.id)
+            .values(complaint_submitted_at=wrong)
+        )

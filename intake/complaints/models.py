@@ -8,6 +8,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -125,6 +126,12 @@ class Complaint(db.Model):
             "submitted_at",
             "id",
         ),
+        # What the copies of the filing time on allegations and agencies refer to (see
+        # _filed_with).
+        UniqueConstraint("id", "submitted_at"),
+        # Oversight counts by filing month: lets the planner know there are a dozen months in
+        # a year, not a group per complaint, so it hashes (in parallel) rather than sorts.
+        # Migration 0005 creates it (PostgreSQL only: SQLite has no extended statistics).
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -245,9 +252,34 @@ class Person(db.Model):
     complaint: Mapped[Complaint] = relationship(back_populates="people")
 
 
+def _filed_with(table: str, *counted: str) -> tuple[ForeignKeyConstraint, Index]:
+    """A copy of the complaint's filing time on a row filed with it, and the index the
+    oversight figures count from.
+
+    Allegations and agencies are counted over a filing range many times a day (the
+    oversight dashboard); with the filing time on their own rows that is one index range,
+    not a join with a million complaints (a third of a second each at 580,000 complaints).
+    The foreign key is on (complaint, filing time), so the copy cannot differ from the
+    complaint's: the database refuses a row whose copy is wrong, and the ORM fills it in
+    from the complaint the row is added to. The index holds what is counted (``counted``),
+    so a month's figures come from the index alone. Filing time never changes; if it did, the
+    cascade would carry it."""
+    return (
+        ForeignKeyConstraint(
+            ["complaint_id", "complaint_submitted_at"],
+            ["complaints.id", "complaints.submitted_at"],
+            ondelete="CASCADE",
+            onupdate="CASCADE",
+            name=f"fk_{table}_complaint_filed",
+        ),
+        Index(f"ix_{table}_filed", "complaint_submitted_at", *counted),
+    )
+
+
 class Allegation(db.Model):
     __tablename__ = "allegations"
     __table_args__ = (
+        *_filed_with("allegations", "category", "finding"),
         UniqueConstraint("complaint_id", "category"),
         CheckConstraint(check_in("category", ALLEGATIONS), name="category_known"),
         CheckConstraint(
@@ -259,9 +291,8 @@ class Allegation(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    complaint_id: Mapped[int] = mapped_column(
-        ForeignKey("complaints.id", ondelete="CASCADE"), index=True
-    )
+    complaint_id: Mapped[int] = mapped_column(index=True)
+    complaint_submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     category: Mapped[str] = mapped_column(String(40), index=True)
     details: Mapped[str | None] = mapped_column(Text)
     # Per-allegation finding, recorded by an investigator and approved with the findings.
@@ -275,14 +306,14 @@ class Allegation(db.Model):
 class ComplaintAgency(db.Model):
     __tablename__ = "complaint_agencies"
     __table_args__ = (
+        *_filed_with("complaint_agencies", "agency"),
         CheckConstraint(check_in("agency", AGENCIES), name="agency_known"),
         # The complaints naming an agency, from the index alone (the oversight agency filter).
         Index("ix_complaint_agencies_agency_complaint", "agency", "complaint_id"),
     )
 
-    complaint_id: Mapped[int] = mapped_column(
-        ForeignKey("complaints.id", ondelete="CASCADE"), primary_key=True
-    )
+    complaint_id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     agency: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
 
 

@@ -2628,8 +2628,10 @@ def _insert_batch(gen: _Generator, n: int) -> None:
         item["id"] = cid
         for person in item["people"]:
             people.append({**PERSON_DEFAULTS, **person, "complaint_id": cid})
-        allegations.extend({**a, "complaint_id": cid} for a in item["allegations"])
-        agencies.extend({"complaint_id": cid, "agency": a} for a in item["agencies"])
+        # Rows filed with a complaint carry its filing time (see complaints/models.py).
+        filed = {"complaint_id": cid, "complaint_submitted_at": item["complaint"]["submitted_at"]}
+        allegations.extend({**a, **filed} for a in item["allegations"])
+        agencies.extend({**filed, "agency": a} for a in item["agencies"])
         contexts.extend({"complaint_id": cid, "context": c} for c in item["contexts"])
         priors.extend({**p, "complaint_id": cid} for p in item["priors"])
     for model, rows in (
