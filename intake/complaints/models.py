@@ -285,9 +285,11 @@ class Allegation(db.Model):
         CheckConstraint(
             f"finding IS NULL OR {check_in('finding', FINDINGS)}", name="finding_known"
         ),
-        # The complaints alleging a category, from the index alone (oversight filters, the
-        # program's profiling counts).
-        Index("ix_allegations_category_complaint", "category", "complaint_id"),
+        # The complaints alleging a category, from the index alone: over a filing range (the
+        # oversight filter) or all of them (the program's profiling counts).
+        Index(
+            "ix_allegations_category_filed", "category", "complaint_submitted_at", "complaint_id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -308,8 +310,11 @@ class ComplaintAgency(db.Model):
     __table_args__ = (
         *_filed_with("complaint_agencies", "agency"),
         CheckConstraint(check_in("agency", AGENCIES), name="agency_known"),
-        # The complaints naming an agency, from the index alone (the oversight agency filter).
-        Index("ix_complaint_agencies_agency_complaint", "agency", "complaint_id"),
+        # The complaints naming an agency over a filing range, from the index alone (the
+        # oversight agency filter).
+        Index(
+            "ix_complaint_agencies_agency_filed", "agency", "complaint_submitted_at", "complaint_id"
+        ),
     )
 
     complaint_id: Mapped[int] = mapped_column(primary_key=True)

@@ -136,16 +136,24 @@ def selection(f: OversightFilters) -> list[ColumnElement[bool]]:
     conditions = _filed_in_range(Complaint.submitted_at, f)
     if f.state:
         conditions.append(Complaint.incident_state == f.state)
+    # The filing range again on the filtered rows' own copy of it: the same rows, but their
+    # index (category or agency, filing time) then reads only the range, not all time.
     if f.agency:
         agency = aliased(ComplaintAgency)
         conditions.append(
-            exists().where(agency.complaint_id == Complaint.id, agency.agency == f.agency)
+            exists().where(
+                agency.complaint_id == Complaint.id,
+                agency.agency == f.agency,
+                *_filed_in_range(agency.complaint_submitted_at, f),
+            )
         )
     if f.allegation:
         allegation = aliased(Allegation)
         conditions.append(
             exists().where(
-                allegation.complaint_id == Complaint.id, allegation.category == f.allegation
+                allegation.complaint_id == Complaint.id,
+                allegation.category == f.allegation,
+                *_filed_in_range(allegation.complaint_submitted_at, f),
             )
         )
     return conditions
