@@ -1,5 +1,5 @@
 # intake: `make run` serves the app on the embedded SQLite database; `make test` runs the suite.
-PYTHON ?= python3
+PYTHON ?= $(shell bash scripts/pick_python.sh)
 VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app

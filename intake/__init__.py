@@ -108,7 +108,10 @@ def _register_template_helpers(app: Flask) -> None:
 
     from .accounts.access import current_user
     from .complaints.drafts import STEP_TITLES
+    from .documents.rendering import page_numbers_css
     from .reference.categories import ATTACHMENT_TYPES
+
+    app.add_template_global(page_numbers_css)
 
     @app.template_filter("filesize")
     def _filesize(size: int) -> str:

@@ -103,6 +103,7 @@ def test_a_spanish_complaint_gets_a_spanish_receipt(app, client):
     assert "Perfil racial o étnico" in found
     assert "16 de junio de 2025" in found
     assert "Cárcel o fichaje policial" in found
+    assert "Página 1 de 1" in found  # the page numbers' words come from the catalogue
     save_sample(rendered.data, "receipt-es")
 
 

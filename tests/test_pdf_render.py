@@ -119,3 +119,23 @@ def test_the_render_worker_is_not_the_app_process():
         assert Path(f"/proc/{renderer._process.pid}").exists()
     finally:
         renderer.close()
+
+
+@pytest.mark.parametrize("hostile", ['"; } } body { display: none', "</style><p>x", 'a\\\\" é\n'])
+def test_css_strings_cannot_end_the_string_the_rule_or_the_style_element(hostile):
+    from intake.documents.rendering import css_string
+
+    quoted = css_string(hostile)
+    inside = quoted[1:-1]
+    assert quoted[0] == quoted[-1] == '"'
+    assert not set(inside) - set(
+        "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ \\\\"
+    )
+    # Rendered, it reads back as the text it was made from (spacing aside), and the body is
+    # still there.
+    page = (
+        '<html lang="en"><head><title>t</title><meta name="author" content="a">'
+        f"<style>@page {{ @top-left {{ content: {quoted}; }} }}</style></head><body>.</body></html>"
+    )
+    found = "".join(text(render_pdf(page).data).split())
+    assert "".join(hostile.split()) in found and "." in found.replace("".join(hostile.split()), "")

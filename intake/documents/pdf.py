@@ -343,8 +343,8 @@ def _render_in_worker(
 # Rendered by each new worker before it says it is ready.
 WARM_UP_DOCUMENT = (
     '<html lang="es"><title>.</title><meta name="author" content=".">'
+    '<style>@page { @bottom-right { content: "P\\0000e1gina " counter(page); } }</style>'
     '<div class="doc-header"><span class="doc-header__right">Á</span><b>Ñ</b></div>'
-    '<div class="doc-pages"><span class="doc-pages__number"></span></div>'
     '<h1>É</h1><h2>Í</h2><dl class="doc-facts"><div class="doc-facts__row"><dt>Ó</dt>'
     '<dd class="doc-text">ú ñ ¿?</dd></div></dl><table><tr><th>ü</th><td>¡!</td></tr></table>'
     '<p class="doc-hash">0123456789abcdef</p></html>'
