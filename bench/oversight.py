@@ -11,9 +11,10 @@ data's small range (the last full month).
 Starts, cold to warm:
 
 - **cold, new process**: the first oversight request of a gunicorn started for it, once all
-  its workers have loaded the app (no compiled templates, SQL statement caches, database
-  connections or charts code loaded in the worker); PostgreSQL's shared buffers and the
-  operating system's file cache hold what earlier work left there.
+  its workers have loaded the app and compiled its templates (gunicorn.conf.py does that at
+  start-up), with no SQL statement caches, database connections or figures in the worker;
+  PostgreSQL's shared buffers and the operating system's file cache hold what earlier work
+  left there.
 - **cold, buffers evicted** (PostgreSQL): the same, after filling PostgreSQL's shared buffers
   with pages of tables the oversight pages never read (``pg_prewarm`` of the people and search
   tables), checked with ``pg_buffercache``. The pages then come from the operating system's
