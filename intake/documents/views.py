@@ -330,23 +330,6 @@ def save_letter_template(kind: str, language: str):
 
 # --- bulk exports -----------------------------------------------------------------------------
 
-# Query parameters of the queue's selection that an export carries over (codes and the kept
-# search's id, never the search words themselves).
-QUEUE_PARAMETERS = (
-    "status",
-    "allegation",
-    "agency",
-    "state",
-    "county",
-    "assignee",
-    "channel",
-    "language",
-    "overdue",
-    "submitted_from",
-    "submitted_to",
-    "sort",
-    "search",
-)
 # The queue's filters chosen from a list, in the queue form's order.
 QUEUE_LISTS = (
     "status",
@@ -358,6 +341,9 @@ QUEUE_LISTS = (
     "channel",
     "language",
 )
+# Query parameters of the queue's selection that an export carries over (codes and the kept
+# search's id, never the search words themselves).
+QUEUE_PARAMETERS = (*QUEUE_LISTS, "overdue", "submitted_from", "submitted_to", "sort", "search")
 REFRESH_SECONDS = 3
 
 

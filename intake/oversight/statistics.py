@@ -259,13 +259,9 @@ def _allegation_rows(by_finding: dict[tuple[str, str], int]) -> list[Count]:
 
 
 def intake_by_allegation(f: OversightFilters) -> list[Count]:
-    """Complaints under each allegation category (a complaint once under each of its own)."""
-    stmt = (
-        select(Allegation.category, func.count())
-        .where(*filed_with_selection(Allegation, f))
-        .group_by(Allegation.category)
-    )
-    return _vocabulary_counts(ALLEGATIONS, dict(db.session.execute(stmt).all()))
+    """Complaints under each allegation category (a complaint once under each of its own):
+    the findings table's counts, summed over findings."""
+    return _allegation_rows(_allegation_finding_counts(f))
 
 
 def intake_by_agency(f: OversightFilters) -> list[Count]:
