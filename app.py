@@ -1,5 +1,5 @@
 """Entry point for `flask run`, `flask db upgrade` and gunicorn (`app:app`)."""
 
-from intake import create_app
+from intake.factory import create_app
 
 app = create_app()

@@ -188,13 +188,13 @@ def _prepare(url: str, secret_key: str, complaints: int) -> Prepared:
     from flask import session
     from flask_wtf.csrf import generate_csrf
 
-    from intake import create_app
     from intake.accounts import services as accounts
     from intake.accounts.access import SESSION_KEY
     from intake.complaints.models import Complaint
     from intake.database import utcnow
     from intake.demo.generator import generate_complaints
     from intake.extensions import db
+    from intake.factory import create_app
 
     app = create_app(
         {"INTAKE_ENV": "production", "SECRET_KEY": secret_key, "SQLALCHEMY_DATABASE_URI": url}
@@ -240,11 +240,11 @@ class RenderTimes:
 
 def _render_times(url: str, secret_key: str, complaint_ids: list[int]) -> RenderTimes:
     """Summary and receipt render times in this process (HTML from templates + PDF)."""
-    from intake import create_app
     from intake.complaints.models import Complaint
     from intake.documents import receipts, rendering, summaries
     from intake.documents.pdf import Renderer
     from intake.extensions import db
+    from intake.factory import create_app
 
     app = create_app(
         {"INTAKE_ENV": "production", "SECRET_KEY": secret_key, "SQLALCHEMY_DATABASE_URI": url}

@@ -14,7 +14,6 @@ from pathlib import Path
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, inspect, select, text
 
-from intake import create_app
 from intake.accounts import services as accounts
 from intake.accounts.access import SESSION_KEY
 from intake.accounts.models import User
@@ -22,6 +21,7 @@ from intake.complaints.models import Allegation, Complaint, ComplaintAgency
 from intake.database import utcnow
 from intake.demo.generator import generate_complaints
 from intake.extensions import db
+from intake.factory import create_app
 
 from .report import OUTPUT_DIR
 from .server import POSTGRES_HOST, ensure_postgres_database

@@ -7,6 +7,8 @@ from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
+from .extensions import db
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -75,8 +77,6 @@ def write_lock_from_now() -> None:
     """For a GET that reads for a long while (renders a PDF) and writes only at the end:
     end the read transaction here; the next one takes the write lock up front. The lock is
     then held for the write alone, not for the whole render."""
-    from .extensions import db
-
     db.session.commit()
     g.write_lock_from_now = True
 

@@ -14,8 +14,8 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
-from intake import create_app
 from intake.extensions import db
+from intake.factory import create_app
 
 REFERENCE_TABLES = {"states", "counties", "alembic_version"}
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])

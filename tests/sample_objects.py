@@ -5,10 +5,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from intake.attachments.models import Attachment
 from intake.complaints.models import Complaint
 from intake.database import utcnow
 from intake.demo.generator import generate_complaints
-from intake.documents.models import Attachment, CaseLetter, DocumentExport
+from intake.documents.models import CaseLetter, DocumentExport
 from intake.extensions import db
 from intake.oversight.models import Jurisdiction
 from intake.review.models import Recommendation

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from intake.attachments.models import Attachment
 from intake.complaints.models import Complaint
-from intake.documents.models import Attachment
 from intake.extensions import db
 from tests.browser import (
     Visit,

@@ -15,10 +15,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from intake.attachments.models import Attachment
 from intake.audit.models import AuditEvent
 from intake.audit.services import verify_chain
 from intake.complaints.models import Complaint
-from intake.documents.models import Attachment
 from intake.extensions import db
 from intake.review.models import Recommendation
 from tests.browser import Visit, assert_accessible, tiny_png, translator

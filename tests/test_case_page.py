@@ -9,9 +9,9 @@ import re
 import pytest
 from sqlalchemy import select, update
 
+from intake.attachments.models import Attachment
 from intake.audit.models import AuditEvent
 from intake.complaints.models import Allegation, Complaint
-from intake.documents.models import Attachment
 from intake.extensions import db
 from intake.review.models import CaseNote, Recommendation
 from tests.conftest import csrf_token

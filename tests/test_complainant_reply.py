@@ -9,13 +9,13 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from intake.accounts.models import User
+from intake.attachments.models import MAX_ATTACHMENT_BYTES, Attachment
 from intake.audit.models import AuditEvent
 from intake.audit.services import verify_chain
 from intake.complaints.models import Complaint
-from intake.documents.models import MAX_ATTACHMENT_BYTES, Attachment
 from intake.extensions import db
+from intake.review.models import Message
 from intake.review.workflow import apply_action
-from intake.tracking.models import Message
 from intake.tracking.views import SESSION_KEY
 from tests.conftest import csrf_token
 from tests.filing import error_messages, file_complaint

@@ -5,9 +5,9 @@ import io
 import pytest
 from sqlalchemy import func, select
 
+from intake.attachments.models import Attachment
+from intake.attachments.sniffing import detect_type, safe_filename
 from intake.complaints.models import Complaint
-from intake.documents.models import Attachment
-from intake.documents.sniffing import detect_type, safe_filename
 from intake.extensions import db
 from tests.conftest import csrf_token
 from tests.filing import VALID_ANSWERS, error_messages, fill_all_steps, post_step, submit

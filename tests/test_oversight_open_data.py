@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, func, select, update
 
-from intake import create_app
 from intake.audit.models import AuditEvent
 from intake.audit.services import verify_chain
 from intake.complaints.models import (
@@ -22,6 +21,7 @@ from intake.complaints.models import (
     PriorComplaint,
 )
 from intake.extensions import db
+from intake.factory import create_app
 from intake.oversight import open_data
 from intake.oversight.csv_safety import neutralise, neutralise_row
 from intake.reference import categories

@@ -429,8 +429,8 @@ def test_memory_while_exporting_does_not_grow_with_the_number_of_cases(app, monk
 
 
 def test_the_export_limit_and_render_timeout_come_from_the_environment(app, monkeypatch):
-    from intake import create_app
     from intake.documents import pdf
+    from intake.factory import create_app
     from tests.conftest import _test_config
 
     plain = create_app(_test_config("sqlite://"))

@@ -8,9 +8,9 @@ object ids, so a refusal here is the access check, not a missing token or a 404 
 import pytest
 from sqlalchemy import func, select
 
-from intake import create_app
 from intake.audit.models import AuditEvent
 from intake.extensions import db
+from intake.factory import create_app
 from tests.conftest import CSRF_RE, _test_config
 from tests.staff import log_in, make_user
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from intake import create_app
 from intake.config import ConfigError
+from intake.factory import create_app
 from tests.filing import VALID_ANSWERS, post_step
 
 

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from intake.attachments.models import Attachment
 from intake.audit.models import AuditEvent
 from intake.audit.services import verify_chain
 from intake.complaints.models import Complaint
-from intake.documents.models import Attachment
 from intake.extensions import db
 from intake.queue.search import matches
 from tests.conftest import csrf_token

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from intake.complaints.models import Complaint
 from intake.extensions import db
-from intake.tracking.models import Message
+from intake.review.models import Message
 from tests.conftest import csrf_token
 from tests.filing import error_messages, file_complaint
 

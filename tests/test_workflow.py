@@ -13,14 +13,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from intake import create_app
 from intake.accounts.models import User
 from intake.audit.models import AuditEvent
 from intake.complaints.models import Complaint
 from intake.complaints.status import STATUSES
 from intake.demo.generator import generate_complaints
 from intake.extensions import db
-from intake.review.models import CaseNote, Recommendation
+from intake.factory import create_app
+from intake.review.models import CaseNote, Message, Recommendation
 from intake.review.workflow import (
     ACTIONS,
     ActionNotAllowed,
@@ -29,7 +29,6 @@ from intake.review.workflow import (
     VersionConflict,
     apply_action,
 )
-from intake.tracking.models import Message
 from tests.conftest import _empty_tables, _test_config, csrf_token
 from tests.staff import make_user, staff_client
 

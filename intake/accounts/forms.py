@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from intake.complaints.fields import MultiCheckboxField, strip
+from intake.forms import MultiCheckboxField, strip
 
 from .roles import ROLES
 

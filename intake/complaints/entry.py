@@ -18,14 +18,14 @@ from wtforms import HiddenField, MultipleFileField, StringField
 from wtforms.validators import InputRequired, ValidationError
 
 from intake.accounts.access import current_user, requires
+from intake.attachments.services import check_uploads, chosen
 from intake.database import utcnow
-from intake.documents.services import check_uploads, chosen
 from intake.extensions import db
+from intake.forms import ChoiceRadioField, strip
 from intake.reference.categories import CHANNELS, LANGUAGES
 
 from . import services
 from .drafts import DraftCheck
-from .fields import ChoiceRadioField, strip
 from .forms import STEP_FORMS, StepForm
 from .models import Complaint
 

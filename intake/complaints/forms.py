@@ -10,6 +10,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from intake.forms import (
+    MONTH_CHOICES,
+    YES_NO,
+    ChoiceRadioField,
+    ListSelectField,
+    MultiCheckboxField,
+    strip,
+    text,
+)
 from intake.reference import lookups
 from intake.reference.categories import (
     AGENCIES,
@@ -24,19 +33,7 @@ from intake.reference.categories import (
     PROGRAM_CONTEXTS,
 )
 
-from .fields import (
-    MONTH_CHOICES,
-    YES_NO,
-    ChoiceRadioField,
-    ListSelectField,
-    MultiCheckboxField,
-    compose_date,
-    strip,
-    text,
-    validate_a_number,
-    validate_phone,
-    validate_zip,
-)
+from .fields import compose_date, validate_a_number, validate_phone, validate_zip
 from .models import NARRATIVE_MAX_CHARS
 
 SELECT_BLANK = _l("- Select -")

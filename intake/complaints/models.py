@@ -1,7 +1,6 @@
 """A complaint and everything filed with it."""
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -18,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import JSON
 
+from intake.accounts.models import User
 from intake.database import UTCDateTime, utcnow
 from intake.extensions import db
 from intake.reference.categories import (
@@ -37,9 +37,6 @@ from intake.reference.categories import (
 )
 
 from .status import STATUSES
-
-if TYPE_CHECKING:
-    from intake.accounts.models import User
 
 NARRATIVE_MAX_CHARS = 10_000
 

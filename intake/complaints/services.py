@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
+from intake.attachments.models import Attachment
+from intake.attachments.services import CheckedFile, new_attachment
 from intake.audit.services import record_event
 from intake.database import utcnow
-from intake.documents.models import Attachment
-from intake.documents.services import CheckedFile, new_attachment
 from intake.extensions import db
-from intake.queue.search import index_complaint
+from intake.signals import complaint_filed
 
 from . import identifiers
 from .drafts import DraftCheck
@@ -151,7 +151,7 @@ def submit_draft(draft: Draft, draft_token: str, check: DraftCheck, language: st
     ).rowcount
     draft.complaint_id = complaint.id
     draft.expires_at = utcnow() + CONFIRMATION_WINDOW
-    index_complaint(db.session, complaint)
+    complaint_filed.send(complaint)
     record_event(
         "complaint.submitted",
         actor_type="public",
@@ -222,7 +222,7 @@ def enter_complaint(
                 original, complaint_id=complaint.id, source="staff", uploaded_by_id=staff_id
             )
         )
-    index_complaint(db.session, complaint)
+    complaint_filed.send(complaint)
     record_event(
         "complaint.entered",
         actor_type="staff",

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import get_locale
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from intake.documents import services as documents
+from intake.attachments import services as uploads
 from intake.extensions import db
 
 from . import drafts, identifiers, services
@@ -25,7 +25,7 @@ def _render_step(step, form, draft, status=200, upload_errors=()):
             form=form,
             draft=draft,
             context=drafts.context_for(draft),
-            attachments=documents.draft_attachments(draft.id) if draft and step == "story" else [],
+            attachments=uploads.draft_attachments(draft.id) if draft and step == "story" else [],
             upload_errors=list(upload_errors),
             return_to=request.values.get("return_to") == "review",
         ),
@@ -62,9 +62,9 @@ def step(step: str):
 
     upload_errors = []
     if step == "story":
-        upload_errors = documents.add_to_draft(draft.id, request.files.getlist("documents"))
+        upload_errors = uploads.add_to_draft(draft.id, request.files.getlist("documents"))
         if action.startswith("remove:") and action[7:].isdigit():
-            documents.remove_from_draft(draft.id, int(action[7:]))
+            uploads.remove_from_draft(draft.id, int(action[7:]))
     db.session.commit()
 
     if action == "back":
@@ -99,8 +99,8 @@ def review():
         step="review",
         steps=[*drafts.STEPS, "review"],
         check=check,
-        sections=review_sections(check, drafts.context_for(draft), draft),
-        attachments=documents.draft_attachments(draft.id),
+        sections=review_sections(check),
+        attachments=uploads.draft_attachments(draft.id),
     )
 
 

@@ -1,1 +1,1 @@
-"""Documents filed with a complaint: stored in the database, typed from their bytes."""
+"""PDFs: one rendering function, receipts, case summaries, letters and bulk exports."""

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask, current_app, g
+from flask_babel import force_locale, ngettext
 from sqlalchemy import delete, func, select, update
 
 from intake.accounts.models import User
@@ -40,7 +41,10 @@ from intake.audit.services import record_event
 from intake.complaints.models import Complaint
 from intake.database import utcnow
 from intake.extensions import db
-from intake.review.access import can_work_on, visible_to
+from intake.queue import saved_searches, search
+from intake.queue import services as queue_services
+from intake.queue.forms import QueueForm
+from intake.review.access import can_work_on, sees_whole_queue, visible_to
 
 from . import rendering, summaries
 from .models import DocumentExport, DocumentExportPart
@@ -82,10 +86,6 @@ def visible_ids(user, complaint_ids: list[int]) -> list[int]:
 def queue_selection(user, args) -> tuple[list[int], bool]:
     """The ids of the queue's current selection for these filter arguments (the queue's own
     URL parameters, and its kept search), newest first, and whether it was cut at the limit."""
-    from intake.queue import saved_searches, search
-    from intake.queue import services as queue_services
-    from intake.queue.forms import QueueForm
-    from intake.review.access import sees_whole_queue
 
     form = QueueForm(formdata=args, meta={"csrf": False})
     form.set_choices(
@@ -337,7 +337,6 @@ def make_export(export_id: int, attempt: int, language: str, renderer: Renderer 
 
 
 def _summary_html(complaint: Complaint, redacted: bool, language: str, generated_by: str):
-    from flask_babel import force_locale
 
     with force_locale(language):
         context = summaries.summary_context(complaint, redacted=redacted)
@@ -362,7 +361,6 @@ def _entry(filename: str) -> zipfile.ZipInfo:
 
 def _contents(included: list[str], left_out: list[int], language: str) -> str:
     """The ZIP's list of what is in it, and of the cases left out (by id only)."""
-    from flask_babel import force_locale, ngettext
 
     with force_locale(language):
         lines = [

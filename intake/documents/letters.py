@@ -14,6 +14,7 @@ attribute access, call, filter, loop or include can get in; placeholders are pla
 The result is plain text: the letter's HTML template escapes it, so wording cannot add markup.
 """
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,12 +25,14 @@ from flask_babel import lazy_gettext as _l
 from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
+from intake.accounts.models import User
 from intake.audit.services import record_event
 from intake.complaints.models import Complaint
 from intake.extensions import db
 from intake.reference.categories import AGENCIES, CLOSURE_REASONS
-from intake.tracking.models import Message
+from intake.review.models import Message
 
 from . import rendering
 from .models import LETTER_KINDS, LETTER_LANGUAGES, CaseLetter, LetterTemplate
@@ -269,7 +272,6 @@ def generate_letter(complaint: Complaint, kind: str, language: str, actor) -> Ca
     """Fill in, render, keep and audit one letter. Flushes; the view commits.
 
     Raises RenderError when the PDF cannot be made (nothing is kept then)."""
-    import hashlib
 
     letter = compose(complaint, kind, language)
     filer = complaint.person("filer")
@@ -323,7 +325,6 @@ def case_letters(complaint_id: int) -> list[CaseLetter]:
 
 def case_letter(complaint: Complaint, letter_id: int) -> CaseLetter | None:
     """The letter, only if it belongs to this case."""
-    from sqlalchemy.orm import undefer
 
     return db.session.execute(
         select(CaseLetter)
@@ -347,7 +348,6 @@ def latest_template(kind: str, language: str) -> LetterTemplate | None:
 
 def template_history(kind: str, language: str, limit: int = 20) -> list[tuple]:
     """The latest saves of this wording, newest first: (LetterTemplate, author's name)."""
-    from intake.accounts.models import User
 
     return list(
         db.session.execute(

@@ -36,6 +36,8 @@ import gc
 import json
 import logging
 import os
+import resource
+import selectors
 import struct
 import subprocess
 import sys
@@ -200,7 +202,6 @@ def _write_frame(stream, payload: bytes) -> None:
 
 def _read_exactly(stream, size: int, deadline: float | None) -> bytes:
     """Read ``size`` bytes from a pipe, giving up (TimeoutError) at ``deadline``."""
-    import selectors
 
     chunks, remaining = [], size
     fd = stream.fileno()
@@ -229,6 +230,7 @@ def _read_frame(stream, deadline: float | None) -> bytes:
 
 def static_only_fetcher(static_root: Path):
     """A WeasyPrint URL fetcher that serves files under ``static_root`` and nothing else."""
+    # Only the render worker process loads WeasyPrint (tens of MB), never a web process.
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     root = static_root.resolve()
@@ -268,6 +270,7 @@ def _static_path(root: Path, url: str) -> Path:
 def _finish(document, pdf) -> None:
     """Ask viewers to show the document's title, not its file name (PDF/UA asks this), and
     compress the streams once."""
+    # Only the render worker process loads WeasyPrint (tens of MB), never a web process.
     import pydyf
 
     preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
@@ -288,6 +291,7 @@ def _compress_streams_once(pdf) -> None:
     fonts and pages were compressed twice over at the slowest level: about 5% of a case
     summary's render. ``stream``, ``extra`` and ``compress`` are pydyf's documented attributes;
     ``_to_bytes`` is how pydyf itself joins a stream's parts."""
+    # Only the render worker process loads WeasyPrint (tens of MB), never a web process.
     import pydyf
 
     for pdf_object in pdf.objects:
@@ -307,6 +311,7 @@ _parsed_stylesheets: dict[tuple[str, int], object] = {}
 def _stylesheet(name: str, static_root: Path, font_config):
     """A static stylesheet, fetched through the static-only fetcher and parsed once (again
     when the file changes)."""
+    # Only the render worker process loads WeasyPrint (tens of MB), never a web process.
     from weasyprint import CSS
 
     base = static_root.resolve().as_uri() + "/"
@@ -322,6 +327,7 @@ def _stylesheet(name: str, static_root: Path, font_config):
 def _render_in_worker(
     html: str, static_root: Path, font_config, stylesheets=DEFAULT_STYLESHEETS
 ) -> tuple[dict, bytes]:
+    # Only the render worker process loads WeasyPrint (tens of MB), never a web process.
     from weasyprint import HTML
 
     fetcher = static_only_fetcher(static_root)
@@ -353,11 +359,11 @@ WARM_UP_DOCUMENT = (
 
 def _serve(static_root: Path) -> None:
     """The worker: read a request, render it, answer; until the app process goes away."""
-    import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
     # WeasyPrint logs refused URLs, and a hostile URL may carry personal data: stay quiet.
     logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
+    # Only the render worker process loads WeasyPrint (tens of MB), never a web process.
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()

@@ -3,8 +3,9 @@
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from intake.attachments.models import Attachment
+from intake.complaints import description
 from intake.complaints.models import Complaint
-from intake.documents.models import Attachment
 from intake.extensions import db
 from intake.reference.categories import (
     ALLEGATIONS,
@@ -13,12 +14,11 @@ from intake.reference.categories import (
 
 from . import rendering
 from .pdf import RenderedPdf
-from .summaries import incident_section
 
 
 def receipt_context(complaint: Complaint) -> dict:
-    # The same incident rows as the staff summary's, unredacted: the filer wrote them.
-    incident = incident_section(complaint, redacted=False, scrub=lambda text: text).rows
+    # The filer's own words, as their review page showed them before they submitted.
+    incident = description.section(complaint, "incident", audience=description.FILER).rows
     documents = db.session.execute(
         select(Attachment.filename, Attachment.content_type, Attachment.size_bytes)
         .where(Attachment.complaint_id == complaint.id, Attachment.source == "filer")

@@ -5,7 +5,6 @@ rendering function, record the export in the audit trail, commit once, send it.
 """
 
 import logging
-import time
 
 from flask import (
     Blueprint,
@@ -17,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     stream_with_context,
     url_for,
 )
@@ -31,7 +29,13 @@ from intake.complaints import drafts, identifiers
 from intake.complaints.models import Complaint
 from intake.database import write_lock_from_now, writes_on_get
 from intake.extensions import db
-from intake.review.access import case_or_404
+from intake.queue import saved_searches
+from intake.queue import services as queue_services
+from intake.queue.forms import QueueForm
+from intake.review.access import case_or_404, sees_whole_queue
+from intake.tracking import services as tracking
+from intake.tracking.forms import ReceiptCodeForm
+from intake.tracking.status_page import complaint_from_status_session, render_status
 
 from . import exports, letters, receipts, rendering, summaries
 from .forms import ExportForm, LetterForm, WordingForm
@@ -78,15 +82,11 @@ def status_receipt():
     read the access code back, only compare it: so GET prints no code, and a receipt with the
     code on it is POSTed with the code typed again (wrong codes count against the look-up's
     rate limit, like wrong codes at the look-up)."""
-    complaint = _complaint_from_status_session()
+    complaint = complaint_from_status_session()
     if complaint is None:
         return render_template("documents/receipt_unavailable.html"), 404
     if request.method == "GET":
         return _receipt(complaint, None)
-
-    from intake.tracking import services as tracking
-    from intake.tracking.forms import ReceiptCodeForm
-    from intake.tracking.views import render_status
 
     form = ReceiptCodeForm()
     if not form.validate():
@@ -112,17 +112,6 @@ def status_receipt():
         ]
         return render_status(complaint, receipt_form=form, status=400)
     return _receipt(complaint, identifiers.canonical_access_code(typed))
-
-
-def _complaint_from_status_session() -> Complaint | None:
-    # The status page's session entry (intake/tracking/views.py): complaint id and expiry.
-    from intake.tracking.views import ACCESS_SECONDS, SESSION_KEY
-
-    access = session.get(SESSION_KEY)
-    if not access or access.get("until", 0) < time.time():
-        return None
-    session[SESSION_KEY] = {**access, "until": time.time() + ACCESS_SECONDS}
-    return db.session.get(Complaint, access["complaint_id"])
 
 
 def _receipt(complaint: Complaint, access_code: str | None):
@@ -361,7 +350,6 @@ def _selection(values) -> tuple[list[int], bool]:
 def _search_expired(values) -> bool:
     """A kept search this session no longer holds. The queue then lists nothing rather than
     everything its filters match; so does the export, instead of exporting more than asked."""
-    from intake.queue import saved_searches
 
     search_id = values.get("search")
     return bool(search_id) and saved_searches.get(search_id) is None
@@ -395,10 +383,6 @@ def _selection_in_words(values) -> list[tuple[str, str]]:
     """The queue's search and filters behind the selection, labelled as on the queue's form,
     so that the person sees what they are about to export. The search words are shown in the
     page, as the queue's search box shows them, and never put in a URL."""
-    from intake.queue import saved_searches
-    from intake.queue import services as queue_services
-    from intake.queue.forms import QueueForm
-    from intake.review.access import sees_whole_queue
 
     user = current_user()
     form = QueueForm(formdata=values, meta={"csrf": False})

@@ -20,8 +20,8 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from intake.accounts.access import current_user, requires
 from intake.audit.services import record_event
-from intake.complaints.fields import MONTH_CHOICES, ChoiceRadioField, ListSelectField, strip, text
 from intake.extensions import db
+from intake.forms import MONTH_CHOICES, ChoiceRadioField, ListSelectField, strip, text
 from intake.reference import lookups
 from intake.reference.models import County
 

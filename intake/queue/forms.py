@@ -16,7 +16,7 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import Select, html_params
 
-from intake.complaints.fields import strip
+from intake.forms import strip
 from intake.reference import lookups
 from intake.reference.categories import AGENCIES, ALLEGATIONS, CHANNELS, LANGUAGES
 from intake.review.workflow import STAFF_STATUS_LABELS

@@ -21,9 +21,11 @@ from sqlalchemy import (
     table,
     text,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from intake.complaints.models import Complaint
+from intake.extensions import db
+from intake.signals import complaint_filed
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -95,6 +97,12 @@ def index_complaint(session: Session, complaint: Complaint) -> None:
             text("INSERT INTO complaint_search (rowid, document) VALUES (:id, :document)"),
             {"id": complaint.id, "document": document},
         )
+
+
+
+@complaint_filed.connect
+def _index_filed_complaint(complaint: Complaint, **_extra) -> None:
+    index_complaint(object_session(complaint) or db.session, complaint)
 
 
 # A search is "selective" when it matches few complaints: its matches are then fetched from

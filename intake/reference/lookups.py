@@ -36,6 +36,16 @@ def state_name(code: str | None) -> str | None:
     return dict(_states()).get(code) if code else None
 
 
+@cache
+def _county_names() -> dict[str, str]:
+    rows = db.session.execute(select(County.fips, County.name))
+    return {fips: name for fips, name in rows}
+
+
+def county_name(fips: str | None) -> str | None:
+    return _county_names().get(fips) if fips else None
+
+
 def county_choices(state_code: str | None, blank_label) -> list[tuple[str, str]]:
     return [("", blank_label), *(_counties(state_code) if state_code else ())]
 
@@ -51,3 +61,7 @@ def _country_names(locale: str) -> tuple[tuple[str, str], ...]:
 
 def country_choices(blank_label) -> list[tuple[str, str]]:
     return [("", blank_label), *_country_names(str(get_locale() or "en"))]
+
+
+def country_name(code: str | None) -> str | None:
+    return dict(_country_names(str(get_locale() or "en"))).get(code, code) if code else None

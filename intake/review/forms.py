@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, Label, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from intake.complaints.fields import strip
+from intake.forms import strip
 from intake.reference.categories import AGENCIES, AGENCY_RESPONSES, ALLEGATIONS, FINDINGS
 
 from .workflow import CLOSE_REASONS

@@ -56,3 +56,22 @@ class Recommendation(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Message(db.Model):
+    """A message between the office and the complainant, shown on the status page."""
+
+    __tablename__ = "complaint_messages"
+    __table_args__ = (
+        CheckConstraint("direction IN ('to_complainant', 'from_complainant')", name="direction"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaints.id", ondelete="CASCADE"), index=True
+    )
+    direction: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The staff member who wrote a message to the complainant; replies have none.
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

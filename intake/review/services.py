@@ -15,13 +15,12 @@ from sqlalchemy.orm import undefer
 
 from intake.accounts.models import User, UserRole
 from intake.accounts.roles import CASE_ROLES
+from intake.attachments.models import Attachment
 from intake.audit.models import AuditEvent
 from intake.audit.services import record_event
 from intake.complaints import identifiers
 from intake.complaints.models import Complaint, Person
 from intake.database import utcnow
-from intake.documents.models import Attachment
-from intake.documents.summaries import country_name, date_text
 from intake.extensions import db
 from intake.reference.categories import (
     AGENCIES,
@@ -29,18 +28,9 @@ from intake.reference.categories import (
     ALLEGATIONS,
     CHANNELS,
     CLOSURE_REASONS,
-    CONTACT_METHODS,
-    CUSTODY_ANSWERS,
-    FILER_RELATIONSHIPS,
     FINDINGS,
-    LANGUAGES,
-    PLACE_KINDS,
-    PRIOR_COMPLAINT_BODIES,
-    PROGRAM_CONTEXTS,
 )
-from intake.reference.lookups import state_name
-from intake.reference.models import County
-from intake.tracking.models import Message
+from intake.review.models import Message
 
 from .access import visible_to
 from .models import CaseNote, Recommendation
@@ -64,167 +54,8 @@ RELATED_LIMIT = 20
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _yes_no(value: bool | None) -> str | None:
-    if value is None:
-        return None
-    return _("Yes") if value else _("No")
-
-
 def _label(vocabulary: dict, code: str | None) -> str | None:
     return str(vocabulary.get(code, code)) if code else None
-
-
-def _join(*parts) -> str | None:
-    return ", ".join(str(p) for p in parts if p) or None
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    rows: list[tuple[str, str]]
-
-
-def _rows(pairs) -> list[tuple[str, str]]:
-    return [(str(label), value) for label, value in pairs if value not in (None, "")]
-
-
-def filed_sections(complaint: Complaint) -> list[Section]:
-    """Everything filed with the complaint except the story, in words, without empty rows."""
-    filer = complaint.person("filer")
-    affected = complaint.person("affected")
-    sections = []
-    filer_rows = [
-        (_("Filed by"), _label(FILER_RELATIONSHIPS, complaint.filer_relationship)),
-        (_("Anonymous"), _("Yes: only the access code reached the filer"))
-        if complaint.anonymous
-        else (None, None),
-    ]
-    if filer is not None:
-        filer_rows += [
-            (_("Name"), filer.name),
-            (_("Organization"), filer.organization),
-            (_("Email"), filer.email),
-            (_("Phone"), filer.phone),
-            (
-                _("Mailing address"),
-                _join(
-                    filer.address_line1,
-                    filer.address_line2,
-                    filer.address_city,
-                    filer.address_state,
-                    filer.address_zip,
-                ),
-            ),
-            (_("Write to them in"), _label(LANGUAGES, filer.preferred_language)),
-            (_("Contact by"), _label(CONTACT_METHODS, filer.contact_method)),
-        ]
-    filer_rows += [
-        (_("Received by"), _label(CHANNELS, complaint.channel)),
-        (_("Language of the complaint"), _label(LANGUAGES, complaint.language)),
-    ]
-    sections.append(Section("filer", _("Filer"), _rows(filer_rows)))
-
-    if affected is not None:
-        custody = _label(CUSTODY_ANSWERS, affected.in_custody)
-        facility = _join(
-            affected.facility_name, affected.facility_city, state_name(affected.facility_state)
-        )
-        sections.append(
-            Section(
-                "affected",
-                _("Affected person")
-                if complaint.filer_relationship != "self"
-                else _("Affected person (the filer)"),
-                _rows(
-                    [
-                        (_("Name"), affected.name),
-                        (_("Date of birth"), date_text(affected.date_of_birth)),
-                        (_("A-number"), affected.a_number),
-                        (_("Country of birth"), country_name(affected.country_of_birth)),
-                        (_("Language they speak best"), affected.preferred_language),
-                        (_("Interpreter needed"), _yes_no(affected.interpreter_needed)),
-                        (_("In custody now"), custody),
-                        (_("Where"), facility),
-                        (
-                            _("Consents to this filing"),
-                            _yes_no(affected.consent_attested),
-                        ),
-                    ]
-                ),
-            )
-        )
-
-    county = db.session.get(County, complaint.incident_county_fips)
-    agencies = [str(AGENCIES.get(row.agency, row.agency)) for row in complaint.agencies]
-    contexts = [
-        str(PROGRAM_CONTEXTS.get(row.context, row.context)) for row in complaint.program_contexts
-    ]
-    sections.append(
-        Section(
-            "incident",
-            _("Incident"),
-            _rows(
-                [
-                    (
-                        _("Date"),
-                        date_text(complaint.incident_date, complaint.incident_date_precision),
-                    ),
-                    (
-                        _("Place"),
-                        _join(
-                            complaint.incident_city,
-                            county.name if county else None,
-                            state_name(complaint.incident_state),
-                        ),
-                    ),
-                    (
-                        _("Kind of place"),
-                        _join(_label(PLACE_KINDS, complaint.place_kind), complaint.place_other),
-                    ),
-                    (_("Agencies involved"), "; ".join(sorted(agencies))),
-                    (_("Local agency"), complaint.local_agency_name),
-                    (_("Other agency"), complaint.other_agency_name),
-                    (_("Program context"), "; ".join(sorted(contexts))),
-                    (_("Other program"), complaint.program_other),
-                    (_("Officers"), complaint.officers),
-                    (_("Witnesses"), complaint.witnesses),
-                ]
-            ),
-        )
-    )
-    sections.append(
-        Section(
-            "history",
-            _("Prior complaints"),
-            _rows(
-                (
-                    PRIOR_COMPLAINT_BODIES.get(prior.body, prior.body),
-                    prior.case_number or _("Yes, no case number given"),
-                )
-                for prior in complaint.prior_complaints
-            ),
-        )
-    )
-    sections.append(
-        Section(
-            "consent",
-            _("Consent and accommodations"),
-            _rows(
-                [
-                    (
-                        _("Identity may be shared with the agency"),
-                        _("Yes")
-                        if complaint.privacy_consent
-                        else _("No: the office may be unable to investigate with the agency"),
-                    ),
-                    (_("Disability accommodation"), complaint.accommodation_disability),
-                    (_("Language accommodation"), complaint.accommodation_language),
-                ]
-            ),
-        )
-    )
-    return sections
 
 
 def case_attachments(complaint_id: int) -> list[Attachment]:

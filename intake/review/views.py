@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from intake.accounts.access import current_user, requires
 from intake.accounts.models import User
+from intake.complaints import description
 from intake.complaints.models import Complaint
 from intake.database import utcnow, writes_on_get
 from intake.extensions import db
@@ -147,7 +148,8 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
         status_label=STAFF_STATUS_LABELS.get(complaint.status, complaint.status),
         filer=complaint.person("filer"),
         affected=complaint.person("affected"),
-        sections=services.filed_sections(complaint),
+        sections=description.filed_sections(complaint),
+        story_labels=description.STORY_LABELS,
         attachments=services.case_attachments(complaint.id),
         attachment_sources=ATTACHMENT_SOURCES,
         requirement_labels=REQUIREMENT_LABELS,

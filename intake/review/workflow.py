@@ -20,10 +20,10 @@ from intake.complaints.status import STATUSES
 from intake.database import utcnow
 from intake.extensions import db
 from intake.reference.categories import AGENCIES, CLOSURE_REASONS
-from intake.tracking.models import Message
+from intake.review.models import Message
 
 from .access import can_work_on
-from .models import CaseNote
+from .models import CaseNote, Recommendation
 
 COMPLAINANT = "complainant"  # the public side of a case, acting with its access code
 OPEN_STATUSES = tuple(status for status in STATUSES if status != "closed")
@@ -442,8 +442,6 @@ def _check_preconditions(action: Action, complaint: Complaint, actor: User | Non
                 str(_l("Record a finding for every allegation before submitting the findings."))
             )
     if action.name == "approve_findings":
-        from .models import Recommendation
-
         has_any = db.session.execute(
             select(Recommendation.id).where(Recommendation.complaint_id == complaint.id).limit(1)
         ).first()

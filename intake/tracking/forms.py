@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, MultipleFileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from intake.complaints.fields import strip
+from intake.forms import strip
 
 
 class StatusLookupForm(FlaskForm):

@@ -8,15 +8,16 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select
 
+from intake.attachments.models import Attachment
+from intake.attachments.services import CheckedFile, new_attachment
 from intake.complaints import identifiers
 from intake.complaints.models import Complaint
 from intake.database import utcnow
-from intake.documents.models import Attachment
-from intake.documents.services import CheckedFile, new_attachment
 from intake.extensions import db
+from intake.review.models import Message
 from intake.review.workflow import apply_action
 
-from .models import LookupFailure, Message
+from .models import LookupFailure
 
 # Compared against when the tracking number is unknown, so both failures cost the same.
 _DUMMY_HASH = "0" * 64

@@ -1,29 +1,30 @@
 """Status look-up and the complainant's answers. The tracking number never appears in a URL;
 the session remembers which complaint this browser looked up, for a while."""
 
-import time
-
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
+from intake.attachments.services import check_uploads, chosen
 from intake.complaints import identifiers
 from intake.complaints.models import Complaint
-from intake.complaints.status import PUBLIC_STATUS_EXPLANATIONS, STATUSES
-from intake.documents.services import check_uploads, chosen
 from intake.extensions import db
 from intake.review.workflow import ActionNotAllowed, MissingInput, VersionConflict
 
 from . import services
-from .forms import ReceiptCodeForm, ReplyForm, StatusLookupForm
+from .forms import ReplyForm, StatusLookupForm
+from .status_page import (
+    ACCESS_SECONDS,
+    AWAITING,
+    SESSION_KEY,
+    complaint_from_status_session,
+    open_status_access,
+    render_status,
+)
 
 bp = Blueprint("tracking", __name__, url_prefix="/status")
-SESSION_KEY = "status_access"
-# Access ends after this long without a page of the status pages being opened or sent.
-ACCESS_SECONDS = 30 * 60
 # Set by a reply that went through, shown once by the next status page (the document count).
 REPLY_SENT_KEY = "status_reply_sent"
-AWAITING = "awaiting_information"
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -46,55 +47,13 @@ def lookup():
             )
         )
         return render_template("tracking/lookup.html", form=form), 200
-    session[SESSION_KEY] = {"complaint_id": complaint.id, "until": time.time() + ACCESS_SECONDS}
+    open_status_access(complaint)
     return redirect(url_for("tracking.show"))
-
-
-def _complaint_from_session() -> Complaint | None:
-    access = session.get(SESSION_KEY)
-    if not access or access.get("until", 0) < time.time():
-        session.pop(SESSION_KEY, None)
-        return None
-    # Someone still reading or writing keeps the page open; an idle one closes.
-    session[SESSION_KEY] = {**access, "until": time.time() + ACCESS_SECONDS}
-    return db.session.get(Complaint, access["complaint_id"])
-
-
-def render_status(
-    complaint: Complaint,
-    form: ReplyForm | None = None,
-    status=200,
-    reply_sent=None,
-    receipt_form: ReceiptCodeForm | None = None,
-    **notes,
-):
-    """The status page; also shown by the receipt (intake/documents) when its form has errors."""
-    if complaint.status == AWAITING and form is None:
-        form = ReplyForm(formdata=None)
-    if form is not None:
-        # The reply answers the case as shown on this page, not as it was when first opened.
-        form.version.data = complaint.version
-    return (
-        render_template(
-            "tracking/status.html",
-            complaint=complaint,
-            public_status=STATUSES[complaint.status],
-            explanation=PUBLIC_STATUS_EXPLANATIONS[complaint.status],
-            messages=services.messages_for(complaint.id),
-            documents=services.documents_by_message(complaint.id),
-            form=form if complaint.status == AWAITING else None,
-            access_minutes=ACCESS_SECONDS // 60,
-            reply_sent=reply_sent,
-            receipt_form=ReceiptCodeForm(formdata=None) if receipt_form is None else receipt_form,
-            **notes,
-        ),
-        status,
-    )
 
 
 @bp.route("/case")
 def show():
-    complaint = _complaint_from_session()
+    complaint = complaint_from_status_session()
     if complaint is None:
         return redirect(url_for("tracking.lookup"))
     return render_status(complaint, reply_sent=session.pop(REPLY_SENT_KEY, None))
@@ -103,7 +62,7 @@ def show():
 @bp.route("/case/reply", methods=["POST"])
 def reply():
     form = ReplyForm()
-    complaint = _complaint_from_session()
+    complaint = complaint_from_status_session()
     if complaint is None:
         # The page closed (or was never opened here). Nothing is sent, but what the person
         # wrote is shown back to them so that it is not lost.

@@ -1,0 +1,1 @@
+"""Attachments: type from the bytes, size limits, storage in the database."""
