@@ -2,19 +2,18 @@
 
 Each field has its label, the section it belongs to, how its value reads in words, and the
 redaction categories it falls in. The filer's review page, the receipt, the case page and the
-case summary (full and redacted) all render from ``FIELDS``: a new field is one entry here.
+case summary (full and redacted) all render from ``FIELDS`` (through ``filed.py``): a new field
+is one entry here.
 
 Redaction: a field in a category of ``LEFT_OUT_WHEN_REDACTED`` is not in a redacted copy at all
 (its section says which of its fields were left out); a field in ``SCRUBBED_WHEN_REDACTED``
 stays, with the case's own names, contact details and A-numbers (and anything shaped like an
-A-number, an email address or a phone number) replaced by "[redacted]".
+A-number, an email address or a phone number) replaced by "[redacted]" (``redaction.py``).
 """
 
-import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import NamedTuple
 
 from babel.dates import format_skeleton
 from flask_babel import format_date, get_locale
@@ -93,20 +92,6 @@ class Field:
     @property
     def scrubbed_when_redacted(self) -> bool:
         return bool(self.categories & SCRUBBED_WHEN_REDACTED)
-
-
-class Row(NamedTuple):
-    label: str
-    value: str
-
-
-@dataclass
-class ShownSection:
-    key: str
-    title: str
-    step: str
-    rows: list[Row] = field(default_factory=list)
-    note: str | None = None
 
 
 # --- how values read ---------------------------------------------------------------------------
@@ -436,143 +421,3 @@ FIELDS: tuple[Field, ...] = (
 FIELDS_BY_KEY = {f.key: f for f in FIELDS}
 # Headings of the story where a page lays it out on its own (the case page).
 STORY_LABELS = {key: FIELDS_BY_KEY[key].label for key in ("narrative", "desired_outcome")}
-
-
-# --- redaction of free text ------------------------------------------------------------------
-
-_A_NUMBER = re.compile(r"\bA[\s.-]?\d{3}[\s.-]?\d{3}[\s.-]?\d{2,3}\b", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\w)(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\w)")
-_MIN_NAME_PART = 3
-_NAME_PART = re.compile(r"[\s,.-]+")
-
-Scrub = Callable[[str | None], str | None]
-
-
-def _identifiers_of(person: Person) -> set[str]:
-    """The values in a person's identity and contact fields, and the parts of their name."""
-    values = {
-        person.name,
-        person.organization,
-        person.email,
-        person.phone,
-        person.a_number,
-        person.address_line1,
-        person.address_line2,
-    }
-    known = {value.strip() for value in values if value and value.strip()}
-    if person.name:
-        known.update(part for part in _NAME_PART.split(person.name) if len(part) >= _MIN_NAME_PART)
-    return known
-
-
-def scrubber(complaint: Complaint) -> Scrub:
-    """A function that replaces the case's people's identifiers in a text with [redacted]."""
-    known: set[str] = set()
-    for person in complaint.people:
-        known |= _identifiers_of(person)
-    # Longest first, so a full name goes before its parts.
-    words = sorted(known, key=len, reverse=True)
-    known_re = (
-        re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
-        if words
-        else None
-    )
-    marker = _("[redacted]")
-
-    def scrub(text: str | None) -> str | None:
-        if not text:
-            return text
-        if known_re is not None:
-            text = known_re.sub(marker, text)
-        for pattern in (_A_NUMBER, _EMAIL, _PHONE):
-            text = pattern.sub(marker, text)
-        return text
-
-    return scrub
-
-
-def no_scrub(text: str | None) -> str | None:
-    return text
-
-
-# --- rendering -------------------------------------------------------------------------------
-
-
-def _section_title(complaint: Complaint, section: Section) -> str:
-    if section.key == "affected" and complaint.filer_relationship == "self":
-        return _("Affected person (the filer)")
-    return str(section.title)
-
-
-def _field_label(complaint: Complaint, described: Field, audience: str) -> str:
-    if audience != FILER:
-        return str(described.label)
-    if complaint.filer_relationship == "self" and described.label_for_self is not None:
-        return str(described.label_for_self)
-    return str(described.label_for_filer or described.label)
-
-
-def _hidden_for(complaint: Complaint, described: Field) -> bool:
-    if complaint.anonymous and described.key == "filer_contact_method":
-        return True  # nobody to contact: the row would only say so
-    # Filing for oneself: one person, whose name is the filer's and who needs no consent.
-    return complaint.filer_relationship == "self" and described.key in {
-        "affected_name",
-        "affected_consent_attested",
-    }
-
-
-def section(
-    complaint: Complaint,
-    key: str,
-    *,
-    audience: str = STAFF,
-    redacted: bool = False,
-    scrub: Scrub = no_scrub,
-) -> ShownSection:
-    """One section of the complaint in words, in the current language, without empty rows."""
-    described = SECTIONS[key]
-    shown = ShownSection(key, _section_title(complaint, described), described.step)
-    left_out: list[str] = []
-    for entry in FIELDS:
-        if entry.section != key or audience not in entry.shown_to or _hidden_for(complaint, entry):
-            continue
-        value = entry.read(complaint)
-        if value in (None, ""):
-            continue
-        row_label = _field_label(complaint, entry, audience)
-        if redacted and entry.left_out_when_redacted:
-            if entry.when_left_out is not None:
-                shown.rows.append(Row(row_label, str(entry.when_left_out)))
-            else:
-                left_out.append(row_label)
-            continue
-        if redacted and entry.scrubbed_when_redacted:
-            value = scrub(value) or ""
-        shown.rows.append(Row(row_label, value))
-    if left_out:
-        shown.note = _("Left out of this redacted copy: %(fields)s.", fields=", ".join(left_out))
-    return shown
-
-
-def sections(
-    complaint: Complaint,
-    keys: Iterable[str],
-    *,
-    audience: str = STAFF,
-    redacted: bool = False,
-) -> list[ShownSection]:
-    scrub = scrubber(complaint) if redacted else no_scrub
-    return [
-        section(complaint, key, audience=audience, redacted=redacted, scrub=scrub) for key in keys
-    ]
-
-
-CASE_PAGE_SECTIONS = tuple(key for key, s in SECTIONS.items() if s.listed_on_case_page)
-
-
-def filed_sections(complaint: Complaint) -> list[ShownSection]:
-    """What the case page lists under "What was filed": everything but the allegations and the
-    story, which it shows in a layout of their own."""
-    return sections(complaint, CASE_PAGE_SECTIONS)

@@ -4,7 +4,7 @@ case page word it)."""
 
 from flask_babel import get_locale
 
-from . import description
+from . import description, filed
 from .drafts import STEP_TITLES, STEPS, DraftCheck
 from .services import build_complaint
 
@@ -12,9 +12,9 @@ from .services import build_complaint
 def review_sections(check: DraftCheck) -> list[dict]:
     # Not added to the session: nothing of it is written.
     complaint = build_complaint(check, str(get_locale() or "en"))
-    by_step: dict[str, list[description.Row]] = {step: [] for step in STEPS}
+    by_step: dict[str, list[filed.Row]] = {step: [] for step in STEPS}
     for key, section in description.SECTIONS.items():
-        shown = description.section(complaint, key, audience=description.FILER)
+        shown = filed.section(complaint, key, audience=filed.FILER)
         by_step[section.step].extend(shown.rows)
     return [
         {

@@ -4,7 +4,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from intake.attachments.models import Attachment
-from intake.complaints import description
+from intake.complaints import filed
 from intake.complaints.models import Complaint
 from intake.extensions import db
 from intake.reference.categories import (
@@ -18,7 +18,7 @@ from .pdf import RenderedPdf
 
 def receipt_context(complaint: Complaint) -> dict:
     # The filer's own words, as their review page showed them before they submitted.
-    incident = description.section(complaint, "incident", audience=description.FILER).rows
+    incident = filed.section(complaint, "incident", audience=filed.FILER).rows
     documents = db.session.execute(
         select(Attachment.filename, Attachment.content_type, Attachment.size_bytes)
         .where(Attachment.complaint_id == complaint.id, Attachment.source == "filer")

@@ -21,9 +21,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from intake.attachments.models import Attachment
-from intake.complaints import description
+from intake.complaints import filed
 from intake.complaints.description import label
 from intake.complaints.models import Complaint
+from intake.complaints.redaction import no_scrub, scrubber
 from intake.extensions import db
 from intake.reference.categories import (
     AGENCIES,
@@ -106,10 +107,10 @@ def _timeline(complaint: Complaint, redacted: bool, scrub):
 def summary_context(complaint: Complaint, *, redacted: bool) -> dict:
     """Everything the summary template shows, in the current language."""
 
-    scrub = description.scrubber(complaint) if redacted else description.no_scrub
+    scrub = scrubber(complaint) if redacted else no_scrub
 
-    def filed(key: str) -> description.ShownSection:
-        return description.section(complaint, key, redacted=redacted, scrub=scrub)
+    def shown(key: str) -> filed.ShownSection:
+        return filed.section(complaint, key, redacted=redacted, scrub=scrub)
 
     recommendations = list(
         db.session.execute(
@@ -136,11 +137,11 @@ def summary_context(complaint: Complaint, *, redacted: bool) -> dict:
         "duplicate_of": db.session.get(Complaint, complaint.duplicate_of_id)
         if complaint.duplicate_of_id
         else None,
-        "people": [filed("filer"), *([filed("affected")] if complaint.person("affected") else [])],
-        "incident": filed("incident"),
+        "people": [shown("filer"), *([shown("affected")] if complaint.person("affected") else [])],
+        "incident": shown("incident"),
         "allegations": allegations,
-        "story": filed("story"),
-        "other_sections": [filed("history"), filed("consent")],
+        "story": shown("story"),
+        "other_sections": [shown("history"), shown("consent")],
         "documents": _documents(complaint, redacted),
         "recommendations": [
             {

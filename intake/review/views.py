@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from intake.accounts.access import current_user, requires
 from intake.accounts.models import User
-from intake.complaints import description
+from intake.complaints import description, filed
 from intake.complaints.models import Complaint
 from intake.database import utcnow, writes_on_get
 from intake.extensions import db
@@ -148,7 +148,7 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
         status_label=STAFF_STATUS_LABELS.get(complaint.status, complaint.status),
         filer=complaint.person("filer"),
         affected=complaint.person("affected"),
-        sections=description.filed_sections(complaint),
+        sections=filed.case_page_sections(complaint),
         story_labels=description.STORY_LABELS,
         attachments=services.case_attachments(complaint.id),
         attachment_sources=ATTACHMENT_SOURCES,
