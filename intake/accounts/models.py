@@ -4,13 +4,13 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.database import UTCDateTime, utcnow
-from intake.extensions import db
+from intake.extensions import Base
 from intake.reference.categories import check_in
 
 from .roles import PERMISSIONS, ROLES
 
 
-class User(db.Model):
+class User(Base):
     """A staff member. Members of the public have no account."""
 
     __tablename__ = "users"
@@ -68,7 +68,7 @@ class AnonymousStaff:
         return False
 
 
-class UserRole(db.Model):
+class UserRole(Base):
     __tablename__ = "user_roles"
     __table_args__ = (CheckConstraint(check_in("role", ROLES), name="role_known"),)
 
@@ -78,7 +78,7 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
-class StaffSession(db.Model):
+class StaffSession(Base):
     """A signed-in browser. The cookie holds a random token; ending the row ends the session,
     so logging out or disabling an account makes a copied cookie worthless."""
 
@@ -94,7 +94,7 @@ class StaffSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class SignInAttempt(db.Model):
+class SignInAttempt(Base):
     """Sign-in attempts, for throttling. Keys are keyed hashes of the email and the address."""
 
     __tablename__ = "sign_in_attempts"

@@ -6,13 +6,13 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from intake.database import UTCDateTime, utcnow
-from intake.extensions import db
+from intake.extensions import Base
 from intake.reference.categories import ATTACHMENT_TYPES, check_in
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
-class Attachment(db.Model):
+class Attachment(Base):
     """A file belongs to a draft while the complaint is being filed, then to the complaint.
 
     Submitting moves the row from the draft to the complaint; the bytes are never copied.

@@ -5,12 +5,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON
 
 from intake.database import UTCDateTime, utcnow
-from intake.extensions import db
+from intake.extensions import Base
 
 GENESIS_HASH = "0" * 64
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Base):
     """One thing that happened. Holds ids and field names, never personal data values."""
 
     __tablename__ = "audit_events"
@@ -34,7 +34,7 @@ class AuditEvent(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-class AuditChainHead(db.Model):
+class AuditChainHead(Base):
     """A single row: the last event's position and hash. Locking it serialises appends."""
 
     __tablename__ = "audit_chain_head"

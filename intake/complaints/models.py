@@ -19,7 +19,7 @@ from sqlalchemy.types import JSON
 
 from intake.accounts.models import User
 from intake.database import UTCDateTime, utcnow
-from intake.extensions import db
+from intake.extensions import Base
 from intake.reference.categories import (
     AGENCIES,
     ALLEGATIONS,
@@ -56,7 +56,7 @@ def _queue_index(name: str, *keys: str) -> Index:
     return Index(name, *keys, *(column for column in QUEUE_FILTER_COLUMNS if column not in keys))
 
 
-class Complaint(db.Model):
+class Complaint(Base):
     __tablename__ = "complaints"
     __table_args__ = (
         CheckConstraint(check_in("status", STATUSES), name="status_known"),
@@ -201,7 +201,7 @@ class Complaint(db.Model):
         return next((p for p in self.people if p.role == role), None)
 
 
-class Person(db.Model):
+class Person(Base):
     """The filer, and the affected person when someone else files for them."""
 
     __tablename__ = "complaint_people"
@@ -273,7 +273,7 @@ def _filed_with(table: str, *counted: str) -> tuple[ForeignKeyConstraint, Index]
     )
 
 
-class Allegation(db.Model):
+class Allegation(Base):
     __tablename__ = "allegations"
     __table_args__ = (
         *_filed_with("allegations", "category", "finding"),
@@ -302,7 +302,7 @@ class Allegation(db.Model):
     complaint: Mapped[Complaint] = relationship(back_populates="allegations")
 
 
-class ComplaintAgency(db.Model):
+class ComplaintAgency(Base):
     __tablename__ = "complaint_agencies"
     __table_args__ = (
         *_filed_with("complaint_agencies", "agency"),
@@ -319,7 +319,7 @@ class ComplaintAgency(db.Model):
     agency: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
 
 
-class ComplaintProgramContext(db.Model):
+class ComplaintProgramContext(Base):
     __tablename__ = "complaint_program_contexts"
     __table_args__ = (CheckConstraint(check_in("context", PROGRAM_CONTEXTS), name="context_known"),)
 
@@ -329,7 +329,7 @@ class ComplaintProgramContext(db.Model):
     context: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
-class PriorComplaint(db.Model):
+class PriorComplaint(Base):
     """Where else the filer already complained, with that body's case number."""
 
     __tablename__ = "prior_complaints"
@@ -344,7 +344,7 @@ class PriorComplaint(db.Model):
     case_number: Mapped[str | None] = mapped_column(String(80))
 
 
-class Draft(db.Model):
+class Draft(Base):
     """A complaint being filed: answers so far, kept on the server until it expires.
 
     The filer's session cookie holds only a random token; its hash finds the row.

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column
 from sqlalchemy.types import JSON
 
 from intake.database import UTCDateTime, utcnow
-from intake.extensions import db
+from intake.extensions import Base
 from intake.reference.categories import check_in
 
 # --- letters and exports ----------------------------------------------------------------------
@@ -24,7 +24,7 @@ LETTER_LANGUAGES = ("en", "es")
 EXPORT_STATUSES = ("queued", "running", "done", "failed")
 
 
-class LetterTemplate(db.Model):
+class LetterTemplate(Base):
     """An administrator's wording for one kind of letter in one language.
 
     Each save is a new row (the history stays); the newest row for a kind and language is the
@@ -49,7 +49,7 @@ class LetterTemplate(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
 
-class CaseLetter(db.Model):
+class CaseLetter(Base):
     """A letter generated for a case: the words as filled in, and the PDF as given out."""
 
     __tablename__ = "case_letters"
@@ -76,7 +76,7 @@ class CaseLetter(db.Model):
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
 
 
-class DocumentExport(db.Model):
+class DocumentExport(Base):
     """A ZIP of case summaries being made for one staff member, and how far it has got.
 
     The ZIP is written in parts (document_export_parts) as it is made, so neither making nor
@@ -107,7 +107,7 @@ class DocumentExport(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
-class DocumentExportPart(db.Model):
+class DocumentExportPart(Base):
     """One piece of an export's ZIP, in order."""
 
     __tablename__ = "document_export_parts"

@@ -5,7 +5,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.database import UTCDateTime, utcnow
-from intake.extensions import db
+from intake.extensions import Base
 from intake.reference.categories import check_in
 from intake.reference.models import County
 
@@ -20,7 +20,7 @@ DATE_PRECISIONS = {
 }
 
 
-class Jurisdiction(db.Model):
+class Jurisdiction(Base):
     """A county (or county equivalent) where an enforcement program was activated, and when.
 
     Program oversight compares the complaints about incidents in the county before and after

@@ -1,10 +1,10 @@
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from intake.extensions import db
+from intake.extensions import Base
 
 
-class State(db.Model):
+class State(Base):
     """US states, DC and territories (Census FIPS list)."""
 
     __tablename__ = "states"
@@ -14,7 +14,7 @@ class State(db.Model):
     name: Mapped[str] = mapped_column(String(80))
 
 
-class County(db.Model):
+class County(Base):
     """Counties and county equivalents, keyed by their five-digit FIPS code."""
 
     __tablename__ = "counties"

@@ -6,11 +6,11 @@ from sqlalchemy.types import String
 
 from intake.accounts.models import User
 from intake.database import UTCDateTime, utcnow
-from intake.extensions import db
+from intake.extensions import Base
 from intake.reference.categories import AGENCY_RESPONSES, check_in
 
 
-class CaseNote(db.Model):
+class CaseNote(Base):
     """An internal note on a case. Staff only; never shown to the complainant."""
 
     __tablename__ = "case_notes"
@@ -27,7 +27,7 @@ class CaseNote(db.Model):
     author: Mapped[User] = relationship()
 
 
-class Recommendation(db.Model):
+class Recommendation(Base):
     """A recommendation to the agency, and the agency's answer to it once it comes."""
 
     __tablename__ = "recommendations"
@@ -58,7 +58,7 @@ class Recommendation(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class Message(db.Model):
+class Message(Base):
     """A message between the office and the complainant, shown on the status page."""
 
     __tablename__ = "complaint_messages"

@@ -6,10 +6,10 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.database import UTCDateTime, utcnow
-from intake.extensions import db
+from intake.extensions import Base
 
 
-class LookupFailure(db.Model):
+class LookupFailure(Base):
     """A failed status look-up, for rate limiting. Keys are keyed hashes, never the raw values."""
 
     __tablename__ = "status_lookup_failures"
