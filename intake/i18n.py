@@ -9,7 +9,7 @@ bp = Blueprint("i18n", __name__)
 
 def select_locale() -> str:
     chosen = session.get("lang")
-    if chosen in current_app.config["LANGUAGES"]:
+    if isinstance(chosen, str) and chosen in current_app.config["LANGUAGES"]:
         return chosen
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
 

@@ -82,7 +82,7 @@ def sign_in():
         return render_template("accounts/sign_in.html", throttled=True, **context), 429
     # The password is checked even for a disabled account, so both take the same time.
     password_ok = services.check_password(user, form.password.data)
-    if not password_ok or not user.active:
+    if user is None or not password_ok or not user.active:
         reason = "password" if not password_ok else "inactive_account"
         services.record_attempt(email, _client(), user, False, reason)
         db.session.commit()

@@ -306,8 +306,7 @@ def apply_action(
     actor_id = actor.id if actor else None
 
     if name == "claim":
-        complaint.assignee_id = actor.id
-        details["assignee_id"] = actor.id
+        complaint.assignee_id = details["assignee_id"] = actor_id
     elif name == "assign":
         complaint.assignee_id = inputs["assignee"].id
         details["assignee_id"] = inputs["assignee"].id
@@ -433,7 +432,7 @@ def _check_inputs(
 
 
 def _check_preconditions(action: Action, complaint: Complaint, actor: User | None) -> None:
-    if action.name == "claim" and complaint.assignee_id == actor.id:
+    if action.name == "claim" and actor is not None and complaint.assignee_id == actor.id:
         raise ActionNotAllowed(str(_l("This case is already assigned to you.")))
     if action.name == "submit_findings":
         missing = [a for a in complaint.allegations if a.finding is None]

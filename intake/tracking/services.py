@@ -92,7 +92,8 @@ def documents_by_message(complaint_id: int) -> dict[int, list[Attachment]]:
     )
     grouped: dict[int, list[Attachment]] = {}
     for attachment in db.session.execute(stmt).scalars():
-        grouped.setdefault(attachment.message_id, []).append(attachment)
+        if attachment.message_id is not None:  # the query's condition; for the type checker
+            grouped.setdefault(attachment.message_id, []).append(attachment)
     return grouped
 
 

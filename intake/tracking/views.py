@@ -89,7 +89,7 @@ def reply():
         db.session.commit()
     except (VersionConflict, StaleDataError):
         db.session.rollback()
-        complaint = db.session.get(Complaint, complaint.id, populate_existing=True)
+        complaint = db.session.get_one(Complaint, complaint.id, populate_existing=True)
         if complaint.status != AWAITING:
             return render_status(
                 complaint, unsent_reply=form.body.data, not_waiting=True, status=409
