@@ -1,27 +1,26 @@
 """intake: civil-rights complaint intake and oversight."""
 
 import logging
-import os
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy.orm import configure_mappers
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import load_config
+from .config import Settings, default_instance_path, folder
 from .extensions import babel, csrf, db, migrate
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
+    # The folders: top-level in a source checkout, inside the package from a wheel (config.py).
+    settings = Settings.load(config)
     app = Flask(
         __name__,
-        instance_path=os.environ.get("INTAKE_INSTANCE_PATH") or str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        instance_path=settings.INTAKE_INSTANCE_PATH or default_instance_path(),
+        template_folder=str(folder("templates")),
+        static_folder=str(folder("static")),
     )
-    app.config.update(load_config(app.instance_path, config))
+    app.config.update(settings.flask_config(app.instance_path, config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
@@ -35,7 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(
         app,
         db,
-        directory=str(ROOT / "migrations"),
+        directory=str(folder("migrations")),
         render_as_batch=True,
         include_object=include_in_autogenerate,
     )
