@@ -19,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=settings.INTAKE_INSTANCE_PATH or default_instance_path(),
         template_folder=str(folder("templates")),
         static_folder=str(folder("static")),
+        static_url_path="/static",  # whatever the folder's name
     )
     app.config.update(settings.flask_config(app.instance_path, config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
