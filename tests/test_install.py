@@ -185,3 +185,10 @@ def test_the_installed_wheel_migrates_and_serves_outside_the_checkout(installed,
     assert result["counts"]["jurisdictions"] > 0
     # The PDF worker runs from the package and reads its stylesheet from the package's static.
     assert result["pdf"] == ["%PDF-", 1, 0]
+
+
+def test_the_installed_app_keeps_its_instance_folder_in_the_virtualenv(installed):
+    python, elsewhere = installed
+    probe = "from intake import create_app; print(create_app().instance_path)"
+    result = _run([str(python), "-c", probe], cwd=elsewhere, env=_clean_environment())
+    assert result.stdout.strip() == str(python.parent.parent / "var" / "intake-instance")
