@@ -53,11 +53,15 @@ NonNegative = Annotated[int, Field(ge=0)]
 
 
 class Settings(BaseSettings):
-    """The settings the environment may give, each under its variable's name."""
+    """The settings the environment may give, each under its variable's name.
+
+    Build them with ``Settings.load``: it also refuses unknown ``INTAKE_`` variables and a
+    production start without a real secret, and reports errors as ``ConfigError``."""
 
     model_config = SettingsConfigDict(
         case_sensitive=True,
-        env_ignore_empty=True,  # VAR= means "not set", as it always has
+        # VAR= means "not set" (as SECRET_KEY=, DATABASE_URL= and SESSION_COOKIE_SECURE= did).
+        env_ignore_empty=True,
         extra="forbid",
         frozen=True,
         validate_default=True,
