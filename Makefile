@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 export INTAKE_ENV ?= development
 
-.PHONY: run test bench lint install assets translations db demo clean
+.PHONY: run test bench lint install assets translations db demo clean wheel
 
 run: install assets translations db
 	@bash scripts/ensure_fonts.sh
@@ -33,6 +33,11 @@ $(VENV)/.stamp-installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# A wheel in dist/ that carries the templates, static files (built assets included),
+# migrations and translations inside the package (pyproject.toml, hatch_build.py).
+wheel: install assets translations
+	$(PY) -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
+
 assets: static/vendor/uswds/.stamp
 
 static/vendor/uswds/.stamp: package.json
@@ -55,4 +60,4 @@ db: install
 	@if [ "$$INTAKE_ENV" = development ]; then $(FLASK) accounts dev-user --port $${PORT:-5000}; fi
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor .pytest_cache
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache dist

@@ -1,7 +1,6 @@
 """The application factory: configuration, extensions, every feature's blueprint."""
 
 import logging
-import os
 from pathlib import Path
 
 from flask import Flask, request
@@ -21,7 +20,7 @@ from .complaints import models as _complaints_models  # noqa: F401
 from .complaints.drafts import STEP_TITLES
 from .complaints.entry import bp as entry
 from .complaints.views import bp as complaints
-from .config import load_config
+from .config import Settings, default_instance_path, folder
 from .database import configure_engine, include_in_autogenerate
 from .demo.cli import bp as demo_cli
 from .documents import models as _documents_models  # noqa: F401
@@ -39,17 +38,18 @@ from .review.views import bp as review
 from .tracking import models as _tracking_models  # noqa: F401
 from .tracking.views import bp as tracking
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def create_app(config: dict | None = None) -> Flask:
+    # The folders: top-level in a source checkout, inside the package from a wheel (config.py).
+    settings = Settings.load(config)
     app = Flask(
-        __name__,
-        instance_path=os.environ.get("INTAKE_INSTANCE_PATH") or str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        "intake",  # the package, whose name Flask gives the installed instance folder
+        instance_path=settings.INTAKE_INSTANCE_PATH or default_instance_path(),
+        template_folder=str(folder("templates")),
+        static_folder=str(folder("static")),
+        static_url_path="/static",  # whatever the folder's name
     )
-    app.config.update(load_config(app.instance_path, config))
+    app.config.update(settings.flask_config(app.instance_path, config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
@@ -60,7 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(
         app,
         db,
-        directory=str(ROOT / "migrations"),
+        directory=str(folder("migrations")),
         render_as_batch=True,
         include_object=include_in_autogenerate,
     )

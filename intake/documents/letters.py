@@ -16,7 +16,6 @@ The result is plain text: the letter's HTML template escapes it, so wording cann
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import url_for
 from flask_babel import force_locale, format_date
@@ -30,6 +29,7 @@ from sqlalchemy.orm import undefer
 from intake.accounts.models import User
 from intake.audit.services import record_event
 from intake.complaints.models import Complaint
+from intake.config import folder
 from intake.extensions import db
 from intake.reference.categories import AGENCIES, CLOSURE_REASONS
 from intake.review.models import Message
@@ -78,7 +78,7 @@ _ALLOWED_NODES = (
 _environment = ImmutableSandboxedEnvironment(
     undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
 )
-BUILT_IN_FOLDER = Path(__file__).resolve().parent.parent.parent / "templates/documents/letters"
+BUILT_IN_FOLDER = folder("templates") / "documents" / "letters"
 
 
 class WordingError(ValueError):

@@ -49,8 +49,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-STATIC_ROOT = ROOT / "static"
+from intake.config import folder
+
+ROOT = Path(__file__).resolve().parent.parent.parent  # the folder that holds the package
+STATIC_ROOT = folder("static")
 PDF_VARIANT = "pdf/a-2a"
 DEFAULT_TIMEOUT_SECONDS = 20.0
 STARTUP_TIMEOUT_SECONDS = 60.0

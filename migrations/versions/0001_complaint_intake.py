@@ -13,7 +13,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import op
 
-REFERENCE_DATA = Path(__file__).resolve().parents[2] / "intake" / "reference" / "data"
+import intake
+
+# The package's data (these migrations are inside the package when installed from a wheel).
+REFERENCE_DATA = Path(intake.__file__).resolve().parent / "reference" / "data"
 
 
 def _rows(name):

@@ -18,9 +18,9 @@ from alembic import op
 
 import intake.database
 
+# The package's data (these migrations are inside the package when installed from a wheel).
 ACTIVATIONS = (
-    Path(__file__).resolve().parents[2]
-    / "intake"
+    Path(intake.__file__).resolve().parent
     / "oversight"
     / "data"
     / "program_activations.csv"
