@@ -1,13 +1,24 @@
 """Engine set-up and column types shared by every feature's models."""
 
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import DateTime, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
+from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
+
+# A function that reads or writes takes the request's scoped session (db.session) or a plain one.
+AnySession = Session | scoped_session[Any]
+
+
+def rows_matched(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched. SQLAlchemy types every execute() as a Result;
+    a data-changing statement's is a CursorResult, which counts them."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 def utcnow() -> datetime:

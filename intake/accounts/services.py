@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from intake.audit.services import record_event
-from intake.database import utcnow
+from intake.database import rows_matched, utcnow
 from intake.extensions import db
 
 from .models import SignInAttempt, StaffSession, User
@@ -177,7 +177,7 @@ def _use_step(user: User, step: int) -> bool:
         .values(totp_last_step=step)
         .execution_options(synchronize_session=False)
     )
-    if used.rowcount != 1:
+    if rows_matched(used) != 1:
         return False
     set_committed_value(user, "totp_last_step", step)  # the row already says so
     return True

@@ -43,7 +43,7 @@ SECTION_TITLES = {
 }
 # The public forms speak to the filer ("your name"); staff type in someone else's answers.
 # (label, hint) per field; a hint of None keeps the public one, "" drops it.
-STAFF_WORDING = {
+STAFF_WORDING: dict[str, dict[str, tuple[object, object | None]]] = {
     "filer": {
         "relationship": (_l("Who filed it?"), None),
         "anonymous": (_l("The filer gave no name or contact details (anonymous)"), ""),
@@ -232,12 +232,15 @@ def new_complaint():
 
     key = entry.entry_key.data
     staff = current_user()
+    received_on = entry.received_date
+    assert received_on is not None  # a valid entry form has a received date
+    complaint_id: int | None
     try:
         complaint = services.enter_complaint(
             DraftCheck(forms=forms, incomplete=[]),
             channel=entry.channel.data,
             language=entry.language.data,
-            received_at=_received_at(entry.received_date),
+            received_at=_received_at(received_on),
             entry_key=key,
             staff_id=staff.id,
             originals=originals,

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from intake.attachments.models import Attachment
 from intake.attachments.services import CheckedFile, new_attachment
 from intake.audit.services import record_event
-from intake.database import utcnow
+from intake.database import rows_matched, utcnow
 from intake.extensions import db
 from intake.signals import complaint_filed
 
@@ -144,11 +144,13 @@ def submit_draft(draft: Draft, draft_token: str, check: DraftCheck, language: st
     complaint.submission_key = draft.token_hash
     db.session.add(complaint)
     db.session.flush()
-    moved = db.session.execute(
-        update(Attachment)
-        .where(Attachment.draft_id == draft.id)
-        .values(complaint_id=complaint.id, draft_id=None)
-    ).rowcount
+    moved = rows_matched(
+        db.session.execute(
+            update(Attachment)
+            .where(Attachment.draft_id == draft.id)
+            .values(complaint_id=complaint.id, draft_id=None)
+        )
+    )
     draft.complaint_id = complaint.id
     draft.expires_at = utcnow() + CONFIRMATION_WINDOW
     complaint_filed.send(complaint)

@@ -146,12 +146,12 @@ def confirmation():
     if draft is None or draft.complaint is None or token is None:
         return redirect(url_for("pages.home"))
     complaint = draft.complaint
-    access_code = identifiers.access_code_for(current_app.config["SECRET_KEY"], token)
-    if not identifiers.access_code_matches(
-        complaint.tracking_number, access_code, complaint.access_code_hash
-    ):
-        # The secret key changed since filing: never show a code that will not work.
-        access_code = None
+    derived = identifiers.access_code_for(current_app.config["SECRET_KEY"], token)
+    # The secret key changed since filing: never show a code that will not work.
+    matches = identifiers.access_code_matches(
+        complaint.tracking_number, derived, complaint.access_code_hash
+    )
+    access_code = derived if matches else None
     return render_template(
         "complaints/confirmation.html", complaint=complaint, access_code=access_code
     )

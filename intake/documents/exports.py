@@ -31,6 +31,7 @@ import threading
 import zipfile
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import IO, cast
 
 from flask import Flask, current_app, g
 from flask_babel import force_locale, ngettext
@@ -39,7 +40,7 @@ from sqlalchemy import delete, func, select, update
 from intake.accounts.models import User
 from intake.audit.services import record_event
 from intake.complaints.models import Complaint
-from intake.database import utcnow
+from intake.database import rows_matched, utcnow
 from intake.extensions import db
 from intake.queue import saved_searches, search
 from intake.queue import services as queue_services
@@ -184,7 +185,7 @@ def claim(export_id: int) -> int | None:
         )
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rows_matched(result) != 1:
         return None
     db.session.execute(delete(DocumentExportPart).where(DocumentExportPart.export_id == export_id))
     return db.session.execute(
@@ -284,9 +285,9 @@ def _run_in_app(app: Flask, export_id: int, attempt: int, language: str) -> None
 
 def make_export(export_id: int, attempt: int, language: str, renderer: Renderer | None = None):
     """Render each case's summary into the ZIP, storing parts and progress as it goes."""
-    export = db.session.get(DocumentExport, export_id)
+    export = db.session.get_one(DocumentExport, export_id)
     complaint_ids, redacted = list(export.complaint_ids), export.redacted
-    user = db.session.get(User, export.requested_by_id)
+    user = db.session.get_one(User, export.requested_by_id)
     user_id, user_name = user.id, user.name
     db.session.commit()
     own_renderer = renderer is None
@@ -297,9 +298,11 @@ def make_export(export_id: int, attempt: int, language: str, renderer: Renderer 
     included: list[str] = []
     timeout = current_app.config.get("PDF_RENDER_TIMEOUT_SECONDS")
     try:
-        with zipfile.ZipFile(writer, "w", compression=zipfile.ZIP_STORED) as archive:
+        with zipfile.ZipFile(
+            cast(IO[bytes], writer), "w", compression=zipfile.ZIP_STORED
+        ) as archive:
             for done, complaint_id in enumerate(complaint_ids, start=1):
-                user = db.session.get(User, user_id)
+                user = db.session.get_one(User, user_id)
                 complaint = db.session.get(Complaint, complaint_id)
                 if complaint is None or not (user.active and can_work_on(user, complaint)):
                     left_out.append(complaint_id)

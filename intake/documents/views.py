@@ -5,6 +5,7 @@ rendering function, record the export in the audit trail, commit once, send it.
 """
 
 import logging
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -412,7 +413,9 @@ def _selection_in_words(values) -> list[tuple[str, str]]:
 
 
 def _queue_url() -> str:
-    args = {name: request.values.get(name) for name in QUEUE_PARAMETERS if request.values.get(name)}
+    args: dict[str, Any] = {
+        name: request.values.get(name) for name in QUEUE_PARAMETERS if request.values.get(name)
+    }
     try:
         return url_for("queue.index", **args)
     except BuildError:
@@ -435,7 +438,12 @@ def start_export():
     attempt = exports.claim(export.id)
     db.session.commit()
     if attempt is not None:
-        exports.launch(current_app._get_current_object(), export.id, attempt, _ui_language())
+        exports.launch(
+            current_app._get_current_object(),  # type: ignore[attr-defined]  # the app, not the proxy
+            export.id,
+            attempt,
+            _ui_language(),
+        )
     return redirect(url_for(".export_progress", export_id=export.id), code=303)
 
 
@@ -450,7 +458,12 @@ def export_progress(export_id: int):
         attempt = exports.claim(export.id)
         db.session.commit()
         if attempt is not None:
-            exports.launch(current_app._get_current_object(), export.id, attempt, _ui_language())
+            exports.launch(
+                current_app._get_current_object(),  # type: ignore[attr-defined]  # the app, not the proxy
+                export.id,
+                attempt,
+                _ui_language(),
+            )
             restarted = True
         export = exports.export_for(current_user(), export_id) or abort(404)
     working = export.status in ("queued", "running")

@@ -46,6 +46,8 @@ def _parse_date(value: str) -> date | None:
 class DateText(StringField):
     """A date typed as 03/31/2026, or as 2026-03-31 (what browsers' date inputs send)."""
 
+    data: str | None
+
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         self.data = (self.data or "").strip()

@@ -8,6 +8,7 @@ migration 0002, not by a model, because its shape differs by database.
 import json
 import re
 import unicodedata
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -21,9 +22,10 @@ from sqlalchemy import (
     table,
     text,
 )
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import object_session
 
 from intake.complaints.models import Complaint
+from intake.database import AnySession
 from intake.extensions import db
 from intake.signals import complaint_filed
 
@@ -77,7 +79,7 @@ def query_words(query: str) -> list[str]:
     return _WORD.findall(fold(query))[:MAX_QUERY_WORDS]
 
 
-def index_complaint(session: Session, complaint: Complaint) -> None:
+def index_complaint(session: AnySession, complaint: Complaint) -> None:
     """Add or replace the complaint's entry, in the caller's transaction."""
     document = search_text(complaint)
     if session.get_bind().dialect.name == "postgresql":
@@ -116,12 +118,12 @@ SELECTIVE_MATCHES_SQLITE = 2_000
 _MATCH_SQL = "document @@ plainto_tsquery('simple', :search_words)"
 
 
-def matches(session: Session, query: str) -> ColumnElement[bool] | None:
+def matches(session: AnySession, query: str) -> ColumnElement[bool] | None:
     """A WHERE clause: complaints whose text has every word of the query; None if no words."""
     return search_clause(session, query)[0]
 
 
-def search_clause(session: Session, query: str) -> tuple[ColumnElement[bool] | None, bool]:
+def search_clause(session: AnySession, query: str) -> tuple[ColumnElement[bool] | None, bool]:
     """The clause of ``matches``, and whether the search is selective (``is_selective``):
     only then is counting its matches cheap."""
     words = query_words(query)
@@ -150,7 +152,7 @@ def search_clause(session: Session, query: str) -> tuple[ColumnElement[bool] | N
     )
     # coalesce: no match gives an empty array (not NULL), and makes ANY take one array value
     # rather than read the subquery as a set of rows.
-    empty = literal_column("'{}'::integer[]")
+    empty: ColumnElement[Any] = literal_column("'{}'::integer[]")
     return Complaint.id == any_(func.coalesce(ids, empty)), True
 
 
@@ -161,7 +163,7 @@ def _fts5_matches(words: list[str]):
     ).bindparams(bindparam("search_words", " ".join(f'"{word}"' for word in words)))
 
 
-def is_selective(session: Session, query: str) -> bool:
+def is_selective(session: AnySession, query: str) -> bool:
     """Whether the query matches few enough complaints to fetch and count them all cheaply.
 
     PostgreSQL: the planner's estimate (from the word statistics ANALYZE keeps; migration 0002
@@ -191,7 +193,7 @@ def is_selective(session: Session, query: str) -> bool:
     return plan[0]["Plan"]["Plan Rows"] < SELECTIVE_MATCHES
 
 
-def index_new(session: Session, entries: list[tuple[int, str]]) -> None:
+def index_new(session: AnySession, entries: list[tuple[int, str]]) -> None:
     """Bulk-add entries (complaint id, folded document) for complaints not yet indexed."""
     if not entries:
         return
