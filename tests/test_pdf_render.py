@@ -1,5 +1,7 @@
 """The one rendering function: static files only, a time limit, PDF/A-2a with metadata."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,14 +113,25 @@ def test_a_forked_process_does_not_reuse_its_parents_worker(monkeypatch):
     assert pdf.default_renderer() is not first
 
 
-def test_the_render_worker_is_not_the_app_process():
+def test_the_render_worker_runs_the_pdf_module_and_the_app_never_loads_weasyprint():
     renderer = Renderer()
     try:
         renderer.render(_page("<p>x</p>"))
-        assert renderer._process.pid != __import__("os").getpid()
-        assert Path(f"/proc/{renderer._process.pid}").exists()
+        command = Path(f"/proc/{renderer._process.pid}/cmdline").read_bytes().split(b"\0")
+        assert command[1:3] == [b"-m", b"intake.documents.pdf"]
     finally:
         renderer.close()
+    # A web process builds the app and serves pages without WeasyPrint's weight.
+    probe = (
+        "import sys; from intake.factory import create_app;"
+        " app = create_app({'INTAKE_ENV': 'testing', 'SQLALCHEMY_DATABASE_URI': 'sqlite://'});"
+        " app.test_client().get('/');"
+        " print(sorted(m for m in sys.modules if m.split('.')[0] in {'weasyprint', 'pydyf'}))"
+    )
+    loaded = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip().splitlines()[-1]
+    assert loaded == "[]"
 
 
 @pytest.mark.parametrize("hostile", ['"; } } body { display: none', "</style><p>x", 'a\\\\" é\n'])
