@@ -16,6 +16,7 @@ test: install assets translations
 	@bash scripts/ensure_chromium.sh
 	@bash scripts/ensure_fonts.sh --test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: install assets translations
@@ -24,6 +25,7 @@ bench: install assets translations
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 install: $(VENV)/.stamp-installed
 
