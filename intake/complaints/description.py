@@ -242,7 +242,7 @@ FIELDS: tuple[Field, ...] = (
         _l("Write to them in"),
         "filer",
         _filer(lambda p: label(LANGUAGES, p.preferred_language)),
-        label_for_self=_l("Write to you in"),
+        label_for_filer=_l("Write to you in"),
     ),
     Field(
         "filer_contact_method",
