@@ -22,7 +22,7 @@ from intake.complaints.models import (
     PriorComplaint,
 )
 from intake.extensions import db
-from intake.oversight import open_data
+from intake.oversight import data_dictionary, open_data
 from intake.oversight.csv_safety import neutralise, neutralise_row
 from intake.reference import categories
 from intake.reference.models import County
@@ -223,7 +223,7 @@ def test_file_is_streamed_csv_with_exact_header_and_one_row_per_complaint(app, d
     body = response.get_data()
     head, rows = parse(body)
     assert head == HEADER
-    assert head == open_data.header()
+    assert head == data_dictionary.header()
     assert len(rows) == 30  # filed 2026-01-01 .. 2026-06-30: C01..C30
     assert set(by_key(app, data, rows)) == {f"C{n:02d}" for n in range(1, 31)}
     # Every complaint, without a range: C00 and C31 too.
@@ -443,7 +443,7 @@ def test_hostile_text_everywhere_never_becomes_a_formula(app, data, monkeypatch)
 
     # Translated text reaches the dictionary (a translator's slip, or a hostile catalogue):
     # every one of its cells is neutralised too.
-    monkeypatch.setattr(open_data, "_l", lambda text, **values: HOSTILE[2])
+    monkeypatch.setattr(data_dictionary, "_l", lambda text, **values: HOSTILE[2])
     dictionary = client.get(DICTIONARY_URL).get_data().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(dictionary, newline="")))
     assert rows[1][:3] == ["record_id", "'" + HOSTILE[2], "'" + HOSTILE[2]]
@@ -557,7 +557,7 @@ def test_dictionary_csv_documents_every_column(app):
     assert "substantiated = Substantiated" in documented["finding_racial_profiling"][3]
     # Every code the file can hold is in the dictionary.
     assert "287g = " in documented["program_contexts"][3]
-    for code in open_data.DAYS_TO_CLOSE:
+    for code in data_dictionary.DAYS_TO_CLOSE:
         assert f"{code} = " in documented["days_to_close"][3]
 
 

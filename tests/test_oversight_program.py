@@ -242,8 +242,12 @@ def test_no_records_is_not_zero(app):
         assert comparison.before.total_per_month is None
         assert comparison.after.total_per_month is None
     client = staff_client(app, "analyst")
-    page = unescape(client.get("/staff/oversight/program").get_data(as_text=True))
+    # Listed only on asking for every jurisdiction: by default, one without records is left out.
+    page = unescape(client.get("/staff/oversight/program?show=all").get_data(as_text=True))
     assert "not available (no complaints recorded yet)" in page
+    page = unescape(client.get("/staff/oversight/program").get_data(as_text=True))
+    assert "not available" not in page
+    assert "1 jurisdiction without records in these months (and not flagged) is not listed." in page
 
 
 def row_text(page: str, marker: str) -> str:
@@ -680,7 +684,7 @@ def test_a_duplicate_county_and_program_is_a_field_error(app, monkeypatch):
     # Two administrators at once: the check passes for both, the database refuses the second.
     from intake.oversight import jurisdictions as registry
 
-    monkeypatch.setattr(registry, "_same_program_elsewhere", lambda values, own_id: False)
+    monkeypatch.setattr(registry, "same_program_elsewhere", lambda values, own_id: False)
     raced = post(admin, "/staff/oversight/jurisdictions/new", VALID)
     assert raced.status_code == 409
     assert "already has a jurisdiction for this program" in error_for(raced, "program")

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from intake.audit.models import AuditEvent
 from intake.extensions import db
-from intake.oversight import report
+from intake.oversight import report, report_document, report_suppression
 from intake.oversight.models import Jurisdiction
 from intake.oversight.suppression import COMPLEMENTARY, PRIMARY
 from tests.oversight_data import (
@@ -84,7 +84,7 @@ def data(app):
 def build(app, *, k: int, language: str = "en") -> tuple[report.Report, bytes]:
     with app.test_request_context("/"):
         built = report.build_report(RANGE_START, RANGE_END, language, now=NOW, k=k)
-        return built, report.render_report(built).data
+        return built, report_document.render_report(built).data
 
 
 def after_contents(data: bytes) -> str:
@@ -234,7 +234,7 @@ def test_the_spanish_report_is_in_spanish(app, data):
 def test_a_period_without_complaints(app, data):
     with app.test_request_context("/"):
         built = report.build_report(date(2024, 1, 1), date(2024, 3, 31), "en", now=NOW, k=11)
-        pdf = report.render_report(built).data
+        pdf = report_document.render_report(built).data
     body = after_contents(pdf)
     assert "No complaints were filed in this period." in body
     assert "All complaints 0" in body
@@ -446,6 +446,6 @@ def test_allegation_counts_from_the_findings_table_match_the_statistics(app, dat
 
     with app.test_request_context("/"):
         f = OversightFilters(start=RANGE_START, end=RANGE_END)
-        derived = report.allegations_from_findings(stats.findings_by_allegation(f))
+        derived = report_suppression.allegations_from_findings(stats.findings_by_allegation(f))
         assert derived == stats.intake_by_allegation(f)
         assert {row.code: row.count for row in derived if row.count} == EXPECTED_BY_ALLEGATION

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from intake.oversight import combined
 from intake.oversight import statistics as stats
 from intake.oversight.filters import OversightFilters
 from intake.reference.categories import AGENCIES, ALLEGATIONS
@@ -335,8 +336,8 @@ def test_filters_combine(dataset):
     ],
 )
 def test_all_figures_equal_the_figures_one_by_one(dataset, filters):
-    together = stats.all_figures(filters, data.NOW)
-    assert together == stats.Figures(
+    together = combined.all_figures(filters, data.NOW)
+    assert together == combined.Figures(
         summary=stats.summary(filters),
         by_month=stats.intake_by_month(filters),
         by_allegation=stats.intake_by_allegation(filters),
@@ -351,7 +352,7 @@ def test_all_figures_equal_the_figures_one_by_one(dataset, filters):
 
 
 def test_all_figures_match_the_hand_computed_values(dataset):
-    figures = stats.all_figures(RANGE, data.NOW)
+    figures = combined.all_figures(RANGE, data.NOW)
     assert figures.summary == stats.Summary(30, 20, 10, 67.5, 123.0)
     assert figures_of(figures.by_month) == data.EXPECTED_BY_MONTH
     assert {row.status: row.by_age for row in figures.backlog} == data.EXPECTED_BACKLOG
