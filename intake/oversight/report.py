@@ -320,9 +320,9 @@ def _findings(raw: RawFigures, figures: SuppressedFigures) -> GridTable:
     )
 
 
-# Up to this many months, the chart's axis names each month (its year is in the title);
-# beyond it, the chart module tilts the labels and names every third month.
-SHORT_MONTH_LABELS = 13
+# Up to this many months, the chart's axis names each month by its name alone (the years are
+# in the title); beyond it, by month and year, and the chart module names every Nth month.
+SHORT_MONTH_LABELS = charts.MAX_X_LABELS
 
 
 def _month_chart(counts: list[stats.Count], line: Line) -> charts.Chart | None:
