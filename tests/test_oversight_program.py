@@ -246,8 +246,10 @@ def test_no_records_is_not_zero(app):
     page = unescape(client.get("/staff/oversight/program?show=all").get_data(as_text=True))
     assert "not available (no complaints recorded yet)" in page
     page = unescape(client.get("/staff/oversight/program").get_data(as_text=True))
-    assert "not available" not in page
+    assert "not available (" not in page
     assert "1 jurisdiction without records in these months (and not flagged) is not listed." in page
+    assert "No jurisdiction has records in the months compared" in page  # not an empty table
+    assert "<table" not in page
 
 
 def row_text(page: str, marker: str) -> str:
@@ -280,6 +282,39 @@ def test_program_page_shows_means_coverage_and_the_method(app, dataset):
     assert "A jurisdiction is flagged when 5 or more profiling complaints" in text
     assert "within the last 90 days" in text
     assert "No jurisdiction is flagged." in text  # nothing recent, in 2026
+
+
+def test_program_page_lists_only_jurisdictions_with_records_unless_asked(app, dataset):
+    """One month either side: Harris (activated October 2008) has no month with records
+    (they begin March 2009), so by default it is left out, and the page says so."""
+    client = staff_client(app, "analyst")
+    window = "months_before=1&months_after=1"
+    page = client.get(f"/staff/oversight/program?{window}").get_data(as_text=True)
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    harris_link = f"/staff/oversight/program/{dataset['harris']}?"
+    assert harris_link not in page
+    assert f"/staff/oversight/program/{dataset['webb']}?" in page
+    assert f"/staff/oversight/program/{dataset['webb_287g']}?" in page
+    assert "not available (" not in text
+    assert (
+        "1 jurisdiction without records in these months (and not flagged) is not listed."
+        " List all 3 jurisdictions"
+    ) in text
+    link = re.search(r'href="(/staff/oversight/program\?[^"]*show=all[^"]*)"', page).group(1)
+    assert sorted(unescape(link).split("?")[1].split("&")) == [
+        "months_after=1",
+        "months_before=1",
+        "show=all",
+    ]
+
+    # Asked for: every jurisdiction, Harris with "not available" on both sides.
+    page = client.get(f"/staff/oversight/program?{window}&show=all").get_data(as_text=True)
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert row_text(page, harris_link).count("not available (records begin March 2009)") == 4
+    assert "All 3 jurisdictions of the registry are listed." in text
+    assert "List only the jurisdictions with records in these months" in text
+    # The window form keeps the choice.
+    assert '<input type="hidden" name="show" value="all">' in page
 
 
 def test_window_choice_is_checked_and_explained(app, dataset):
