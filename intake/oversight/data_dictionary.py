@@ -48,16 +48,16 @@ def _coded(column: str, meaning: str, vocabulary, **more) -> DictionaryEntry:
 
 def data_dictionary(k: int) -> list[DictionaryEntry]:
     """Every column of the file, in the file's order, labels in the current language."""
-    month = str(_l("YYYY-MM, for example 2025-03."))
-    codes_joined = str(_l("Codes separated by semicolons, for example ice;local_police."))
-    county_note = str(
-        _l(
-            "Blank when no county was given, and when fewer than %(k)d complaints in this file"
-            " name the county: small numbers could point to a person.",
-            k=k,
-        )
-    )
-    entries = [
+    return [*_filing_columns(), *_incident_columns(k), *_review_columns(), *_allegation_columns()]
+
+
+def _month() -> str:
+    return str(_l("YYYY-MM, for example 2025-03."))
+
+
+def _filing_columns() -> list[DictionaryEntry]:
+    month = _month()
+    return [
         DictionaryEntry(
             "record_id",
             str(_l("A pseudonymous id for the complaint, the same in every release.")),
@@ -96,6 +96,20 @@ def data_dictionary(k: int) -> list[DictionaryEntry]:
             str(_l("Whether the filer chose to stay anonymous.")),
             YES_NO,
         ),
+    ]
+
+
+def _incident_columns(k: int) -> list[DictionaryEntry]:
+    month = _month()
+    codes_joined = str(_l("Codes separated by semicolons, for example ice;local_police."))
+    county_note = str(
+        _l(
+            "Blank when no county was given, and when fewer than %(k)d complaints in this file"
+            " name the county: small numbers could point to a person.",
+            k=k,
+        )
+    )
+    return [
         DictionaryEntry(
             "incident_month",
             str(_l("The month of the incident.")),
@@ -142,6 +156,12 @@ def data_dictionary(k: int) -> list[DictionaryEntry]:
             _codes(categories.PROGRAM_CONTEXTS),
             notes=str(_l("Blank when none was given.")),
         ),
+    ]
+
+
+def _review_columns() -> list[DictionaryEntry]:
+    month = _month()
+    return [
         _coded(
             "status",
             str(_l("Where the complaint is in the office's review now.")),
@@ -177,6 +197,11 @@ def data_dictionary(k: int) -> list[DictionaryEntry]:
             ),
         ),
     ]
+
+
+def _allegation_columns() -> list[DictionaryEntry]:
+    """Two columns for each allegation category: whether it is alleged, and its finding."""
+    entries = []
     for code, label in categories.ALLEGATIONS.items():
         entries.append(
             DictionaryEntry(

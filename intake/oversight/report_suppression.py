@@ -78,7 +78,6 @@ def _counts(rows: list[stats.Count]) -> list[int]:
 def suppressed_figures(raw: RawFigures, k: int) -> SuppressedFigures:
     """Suppress each table, then again with what the tables sharing a figure hid, until they
     agree (the hidden sets only grow, so this ends)."""
-    filed, open_, closed = raw.summary.filed, raw.summary.open, raw.summary.closed
     # The findings table lists the allegations made in the period; each row's total is that
     # allegation's count in the allegation table (its position there in findings_rows).
     allegation_at = {row.code: n for n, row in enumerate(raw.by_allegation)}
@@ -89,60 +88,87 @@ def suppressed_figures(raw: RawFigures, k: int) -> SuppressedFigures:
     ]
     findings_rows = [position for position, _cells in made]
     findings_cells = [cells for _position, cells in made]
-    findings_column_totals = [sum(column) for column in zip(*findings_cells, strict=True)] or [
-        0
-    ] * len(raw.findings.columns)
-    hide_filed = hide_open = False
-    hide_allegations: set[int] = set()  # positions in by_allegation
+    hidden = _Hidden()
     while True:
-        summary = suppress_line(
-            [open_, closed], filed, k, also_hide={0} if hide_open else (), hide_total=hide_filed
-        )
-        by_month = suppress_line(_counts(raw.by_month), filed, k, hide_total=hide_filed)
-        by_allegation = suppress_line(
-            _counts(raw.by_allegation), filed, k, also_hide=hide_allegations, hide_total=hide_filed
-        )
-        by_agency = suppress_line(_counts(raw.by_agency), filed, k, hide_total=hide_filed)
-        by_state = suppress_line(_counts(raw.by_state), filed, k, hide_total=hide_filed)
-        backlog = suppress_grid(
+        figures = _suppress_once(raw, k, findings_rows, findings_cells, hidden)
+        now_hidden = _hidden_by(figures)
+        if now_hidden == hidden:
+            return figures
+        hidden = now_hidden
+
+
+@dataclass(frozen=True)
+class _Hidden:
+    """What some table hid that the others print too."""
+
+    filed: bool = False
+    open: bool = False
+    allegations: frozenset[int] = frozenset()  # positions in by_allegation
+
+
+def _hidden_by(figures: SuppressedFigures) -> _Hidden:
+    tables = (figures.summary, figures.by_month, figures.by_allegation)
+    tables += (figures.by_agency, figures.by_state)
+    findings_rows = figures.findings_rows
+    return _Hidden(
+        filed=any(table.total.hidden for table in tables),
+        open=figures.summary.cells[0].hidden or figures.backlog.total.hidden,
+        allegations=frozenset(
+            {i for i, cell in enumerate(figures.by_allegation.cells) if cell.hidden}
+            | {
+                findings_rows[n]
+                for n, cell in enumerate(figures.findings.row_totals)
+                if cell.hidden
+            }
+        ),
+    )
+
+
+def _suppress_once(
+    raw: RawFigures,
+    k: int,
+    findings_rows: list[int],
+    findings_cells: list[list[int]],
+    hidden: _Hidden,
+) -> SuppressedFigures:
+    """Every table suppressed once, with what ``hidden`` says the other tables hid."""
+    filed, open_, closed = raw.summary.filed, raw.summary.open, raw.summary.closed
+    column_totals = [sum(column) for column in zip(*findings_cells, strict=True)] or [0] * len(
+        raw.findings.columns
+    )
+    concurrence_counts = _counts(raw.concurrence)
+    return SuppressedFigures(
+        summary=suppress_line(
+            [open_, closed], filed, k, also_hide={0} if hidden.open else (), hide_total=hidden.filed
+        ),
+        by_month=suppress_line(_counts(raw.by_month), filed, k, hide_total=hidden.filed),
+        by_allegation=suppress_line(
+            _counts(raw.by_allegation),
+            filed,
+            k,
+            also_hide=set(hidden.allegations),
+            hide_total=hidden.filed,
+        ),
+        by_agency=suppress_line(_counts(raw.by_agency), filed, k, hide_total=hidden.filed),
+        by_state=suppress_line(_counts(raw.by_state), filed, k, hide_total=hidden.filed),
+        backlog=suppress_grid(
             [list(row.by_age) for row in raw.backlog],
             [row.count for row in raw.backlog],
             [sum(row.by_age[i] for row in raw.backlog) for i in range(len(stats.AGE_BUCKETS))],
             open_,
             k,
-            hide_total=hide_open,
-        )
-        hidden_findings_rows = {
-            n for n, position in enumerate(findings_rows) if position in hide_allegations
-        }
-        findings = suppress_grid(
+            hide_total=hidden.open,
+        ),
+        findings=suppress_grid(
             findings_cells,
             [sum(cells) for cells in findings_cells],
-            findings_column_totals,
+            column_totals,
             sum(map(sum, findings_cells)),
             k,
-            also_hide_rows=hidden_findings_rows,
-        )
-        now_filed = any(
-            table.total.hidden for table in (summary, by_month, by_allegation, by_agency, by_state)
-        )
-        now_open = summary.cells[0].hidden or backlog.total.hidden
-        now_allegations = {i for i, cell in enumerate(by_allegation.cells) if cell.hidden} | {
-            findings_rows[n] for n, cell in enumerate(findings.row_totals) if cell.hidden
-        }
-        if (now_filed, now_open, now_allegations) == (hide_filed, hide_open, hide_allegations):
-            break
-        hide_filed, hide_open, hide_allegations = now_filed, now_open, now_allegations
-    concurrence_counts = _counts(raw.concurrence)
-    concurrence = suppress_line(concurrence_counts, sum(concurrence_counts), k)
-    return SuppressedFigures(
-        summary=summary,
-        by_month=by_month,
-        by_allegation=by_allegation,
-        by_agency=by_agency,
-        by_state=by_state,
-        backlog=backlog,
-        findings=findings,
+            also_hide_rows={
+                n for n, position in enumerate(findings_rows) if position in hidden.allegations
+            },
+        ),
         findings_rows=findings_rows,
-        concurrence=concurrence,
+        concurrence=suppress_line(concurrence_counts, sum(concurrence_counts), k),
     )
