@@ -10,9 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import g, render_template_string
+from playwright.sync_api import expect
 from sqlalchemy import event, func, select, update
 
 from intake import create_app
+from intake.accounts.models import AnonymousStaff
 from intake.audit.models import AuditEvent
 from intake.audit.services import verify_chain
 from intake.complaints.models import (
@@ -27,6 +30,7 @@ from intake.oversight.csv_safety import neutralise, neutralise_row
 from intake.reference import categories
 from intake.reference.models import County
 from intake.review.models import CaseNote, Recommendation
+from tests.browser import assert_accessible
 from tests.conftest import _test_config
 from tests.oversight_data import (
     CANARIES,
@@ -39,7 +43,8 @@ from tests.oversight_data import (
     WEBB,
     make_oversight_data,
 )
-from tests.staff import staff_client
+from tests.staff import make_user, staff_client
+from tests.test_browser_staff import sign_in_with_cookie, switch_language
 
 PAGE = "/staff/oversight/open-data"
 CSV_URL = "/staff/oversight/open-data.csv"
@@ -656,13 +661,7 @@ def test_who_may_open_it(app, url):
 
 
 def test_sub_navigation_shows_the_link_only_to_those_who_may(app):
-    from flask import render_template_string
-
-    from intake.accounts.models import AnonymousStaff
-
     with app.test_request_context("/staff/"):
-        from flask import g
-
         g.user = AnonymousStaff()
         nav = render_template_string('{% include "oversight/_nav.html" %}')
     assert "/staff/oversight/open-data" not in nav
@@ -688,12 +687,6 @@ def test_period_covers_whole_utc_months(app, data):
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_page_in_a_browser_passes_axe_and_downloads(visit_factory, app, live_server, lang):
-    from playwright.sync_api import expect
-
-    from tests.browser import assert_accessible
-    from tests.staff import make_user
-    from tests.test_browser_staff import sign_in_with_cookie, switch_language
-
     make_oversight_data(app)
     v = visit_factory(lang)
     page, t = v.page, v.t

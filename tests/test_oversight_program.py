@@ -13,6 +13,8 @@ from html import unescape
 
 import pytest
 from flask_migrate import downgrade, upgrade
+from playwright.sync_api import expect
+from sqlalchemy import event as sql_event
 from sqlalchemy import func, select
 
 from intake.audit.models import AuditEvent
@@ -20,10 +22,13 @@ from intake.audit.services import verify_chain
 from intake.complaints import identifiers
 from intake.complaints.models import Allegation, Complaint
 from intake.extensions import db
+from intake.oversight import jurisdictions as registry
 from intake.oversight import program
 from intake.oversight.models import Jurisdiction
+from tests.browser import assert_accessible
 from tests.conftest import CSRF_RE
-from tests.staff import staff_client
+from tests.staff import make_user, staff_client
+from tests.test_browser_staff import sign_in_with_cookie, switch_language
 
 # "Now" for the figures that depend on it: October 15, 2009, noon UTC.
 NOW = datetime(2009, 10, 15, 12, 0, tzinfo=UTC)
@@ -206,8 +211,6 @@ def test_overview_matches_each_jurisdiction_and_shares_a_county(app, dataset):
 
 
 def test_overview_uses_a_few_grouped_queries_whatever_the_registry_size(app, dataset):
-    from sqlalchemy import event
-
     with app.test_request_context("/"):
         for index, fips in enumerate(["48029", "48061", "48215", "48453", "06037", "06073"]):
             add_jurisdiction(fips, f"County {index}", "Secure Communities", "2010-06-01", "month")
@@ -217,11 +220,11 @@ def test_overview_uses_a_few_grouped_queries_whatever_the_registry_size(app, dat
         def count(*args):
             statements.append(args[2])
 
-        event.listen(db.engine, "before_cursor_execute", count)
+        sql_event.listen(db.engine, "before_cursor_execute", count)
         try:
             comparisons = program.overview(now=NOW)
         finally:
-            event.remove(db.engine, "before_cursor_execute", count)
+            sql_event.remove(db.engine, "before_cursor_execute", count)
         assert len(comparisons) == 9
         selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
         assert len(selects) <= 4, selects
@@ -717,7 +720,6 @@ def test_a_duplicate_county_and_program_is_a_field_error(app, monkeypatch):
         == 303
     )
     # Two administrators at once: the check passes for both, the database refuses the second.
-    from intake.oversight import jurisdictions as registry
 
     monkeypatch.setattr(registry, "same_program_elsewhere", lambda values, own_id: False)
     raced = post(admin, "/staff/oversight/jurisdictions/new", VALID)
@@ -880,12 +882,6 @@ def test_nobody_signed_in_is_sent_to_sign_in(client):
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_program_pages_pass_axe(visit_factory, app, live_server, dataset, lang, tmp_path):
-    from playwright.sync_api import expect
-
-    from tests.browser import assert_accessible
-    from tests.staff import make_user
-    from tests.test_browser_staff import sign_in_with_cookie, switch_language
-
     screenshots = tmp_path  # looked at by hand: desktop and phone width
     admin = make_user(app, "administrator", name="Ada Admin")
     visit = visit_factory(lang)

@@ -5,11 +5,18 @@ time-to-close percentiles with their interpolation."""
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
+from intake.complaints import models
+from intake.complaints.models import Allegation, Complaint, ComplaintAgency
+from intake.extensions import db
 from intake.oversight import combined
 from intake.oversight import statistics as stats
 from intake.oversight.filters import OversightFilters
 from intake.reference.categories import AGENCIES, ALLEGATIONS
+from intake.review.deadlines import overdue_clause
 from tests import oversight_data as data
 
 RANGE = OversightFilters(start=data.RANGE_START, end=data.RANGE_END)
@@ -43,12 +50,9 @@ def test_intake_by_month_includes_the_empty_month(dataset):
 
 
 def test_month_labels_are_localised(app, dataset):
-    with app.test_request_context("/"):
-        from flask_babel import force_locale
-
-        with force_locale("es"):
-            assert stats.intake_by_month(RANGE)[0].label == "enero de 2026"
-            assert stats.month_label("2026-04", short=True) == "abr 2026"
+    with app.test_request_context("/"), force_locale("es"):
+        assert stats.intake_by_month(RANGE)[0].label == "enero de 2026"
+        assert stats.month_label("2026-04", short=True) == "abr 2026"
 
 
 def test_range_includes_both_end_days_and_nothing_outside(dataset):
@@ -134,10 +138,6 @@ def test_time_to_close_with_filters(dataset):
 
 def test_time_to_close_counts_fractions_of_a_day(app, dataset):
     """A case closed 36 hours after filing took 1.5 days (not 1 or 2)."""
-    from sqlalchemy import update
-
-    from intake.complaints.models import Complaint
-    from intake.extensions import db
 
     c18 = dataset["ids"]["C18"]
     filed = datetime(2026, 3, 21, 9, 0, tzinfo=UTC)
@@ -209,11 +209,6 @@ def test_on_time_share_without_cases_has_no_share(dataset):
 
 def test_on_time_matches_the_overdue_flag(app, dataset):
     """Within target is exactly "not overdue" as the queue shows it."""
-    from sqlalchemy import func, select
-
-    from intake.complaints.models import Complaint
-    from intake.extensions import db
-    from intake.review.deadlines import overdue_clause
 
     overdue = db.session.execute(
         select(func.count()).where(
@@ -608,10 +603,6 @@ def test_all_figures_match_the_hand_counted_values(dataset, name):
 def _counted_through_the_complaints(model, filters) -> int:
     """How many rows of ``model`` belong to complaints filed in the range, by joining the
     complaints (the way the copy saves)."""
-    from sqlalchemy import func, select
-
-    from intake.complaints.models import Complaint
-    from intake.extensions import db
 
     stmt = (
         select(func.count())
@@ -633,8 +624,6 @@ def _counted_through_the_complaints(model, filters) -> int:
     ],
 )
 def test_allegations_and_agencies_count_as_their_complaints_do(dataset, filters):
-    from intake.complaints.models import Allegation, ComplaintAgency
-
     by_allegation = sum(row.count for row in stats.intake_by_allegation(filters))
     by_agency = sum(row.count for row in stats.intake_by_agency(filters))
     assert by_allegation == _counted_through_the_complaints(Allegation, filters)
@@ -643,11 +632,6 @@ def test_allegations_and_agencies_count_as_their_complaints_do(dataset, filters)
 
 
 def test_each_copy_of_the_filing_time_is_its_complaints(dataset):
-    from sqlalchemy import func, select
-
-    from intake.complaints.models import Allegation, Complaint, ComplaintAgency
-    from intake.extensions import db
-
     for model in (Allegation, ComplaintAgency):
         rows = db.session.execute(
             select(model.complaint_submitted_at, Complaint.submitted_at).join(
@@ -661,13 +645,6 @@ def test_each_copy_of_the_filing_time_is_its_complaints(dataset):
 
 @pytest.mark.parametrize("model_name", ["Allegation", "ComplaintAgency"])
 def test_a_wrong_copy_of_the_filing_time_is_refused(dataset, model_name):
-    from sqlalchemy import insert, select, update
-    from sqlalchemy.exc import IntegrityError
-
-    from intake.complaints import models
-    from intake.complaints.models import Complaint
-    from intake.extensions import db
-
     model = getattr(models, model_name)
     code_column = "category" if model_name == "Allegation" else "agency"
     vocabulary = ALLEGATIONS if model_name == "Allegation" else AGENCIES
