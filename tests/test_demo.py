@@ -143,10 +143,7 @@ def test_append_events_links_like_record_event(app):
     with app.app_context():
         record_event("test.first", actor_type="system")
         added = append_events(
-            [
-                {"action": "test.bulk", "actor_type": "system", "details": {"n": n}}
-                for n in range(5)
-            ]
+            [{"action": "test.bulk", "actor_type": "system", "details": {"n": n}} for n in range(5)]
         )
         record_event("test.after", actor_type="system")
         db.session.commit()

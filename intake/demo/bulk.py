@@ -164,7 +164,8 @@ def _insert_children(items: list[dict]) -> None:
 
 
 def _events(items: list[dict]) -> list[dict]:
-    """Each complaint's filing event, then its history, with the ids of the rows it names."""
+    """Each complaint's filing event (entered by staff when it came on paper or by phone),
+    then its history, with the ids of the rows the history names."""
     allegation_ids = _ids_by_complaint(
         Allegation, [i["id"] for i in items if any(e.get("_allegations") for e in i["history"])]
     )
@@ -175,11 +176,13 @@ def _events(items: list[dict]) -> list[dict]:
     events = []
     for item in items:
         cid = item["id"]
+        entered_by = item["created_by_id"]
         events.append(
             {
                 "occurred_at": item["submitted_at"],
-                "actor_type": "public",
-                "action": "complaint.submitted",
+                "actor_type": "staff" if entered_by else "public",
+                "actor_id": entered_by,
+                "action": "complaint.entered" if entered_by else "complaint.submitted",
                 "object_type": "complaint",
                 "object_id": cid,
                 "details": {

@@ -228,6 +228,7 @@ class ComplaintMaker(People, Storyteller):
             "referral_agency": None,
             "submission_key": None,
             "assignee_id": None,
+            "created_by_id": None,
             "updated_by_id": None,
         }
 

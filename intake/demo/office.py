@@ -43,6 +43,7 @@ UNSTAFFED_CLOSURE_REASONS = [code for code in CLOSURE_REASONS if code != "duplic
 NO_VIOLATION_FINDINGS = {"not_substantiated": 5, "unfounded": 3, "unable_to_determine": 2}
 ANY_FINDING = {"substantiated": 4, **NO_VIOLATION_FINDINGS, "no_jurisdiction": 1}
 RESPONSE_WEIGHTS = {"concur": 6, "partially_concur": 3, "non_concur": 1}
+OFFICE_HOURS_UTC = [14 + hour % 9 for hour in range(24)]  # any hour -> one in 14..22
 ASKED_FOR_INFORMATION = 0.3  # share of investigated cases that went through a request first
 
 
@@ -97,6 +98,9 @@ class Office:
         rng = self.rng
         c["recommendations"], c["messages"], c["history"] = [], [], []
         status, start = c["status"], c["submitted_at"]
+        if self.staffed and c["channel"] != "web":
+            # Mail, email, fax and phone complaints are typed in by intake staff.
+            c["created_by_id"] = self.staff_for(self.intake)
         if status == "received":
             return
         age = int((self.now - start).total_seconds())
@@ -273,11 +277,17 @@ class _Steps:
             self.close(reason)
 
     def date(self, start: datetime, end: datetime) -> None:
-        """Spread the steps between the filing and the case's last change, in order."""
+        """Spread the steps between the filing and the case's last change, in order, in
+        office hours (14:00 to 22:59 UTC: the morning to the late afternoon in the states)."""
         rng, c, events = self.rng, self.c, self.events
         span = (end - start).total_seconds()
-        times = sorted(start + timedelta(seconds=rng.random() * span) for _ in events[:-1])
+        times = [start + timedelta(seconds=rng.random() * span) for _ in events[:-1]]
         times.append(end)
+        times = sorted(
+            max(start, min(self.office.now, at.replace(hour=OFFICE_HOURS_UTC[at.hour])))
+            for at in times
+        )
+        end = times[-1]
         for event, at in zip(events, times, strict=True):
             event["occurred_at"] = at
             if event.pop("_moved", False):
