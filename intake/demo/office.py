@@ -7,7 +7,9 @@ retained and assigned to an investigator, findings recorded and submitted, recom
 issued and answered by the agency, closed with a reason. Each step is an audit event like the
 one the workflow or the review services write (same action names and details), dated between
 the filing and the case's last change; findings, recommendations, agency answers and messages
-are rows like the ones those steps create. Without staff, cases keep only their status.
+are rows like the ones those steps create. Without a supervisor, cases keep only their status
+and an assignee whose role fits it, if there is one (triage statuses to intake specialists,
+casework to investigators, 80% of closed cases).
 """
 
 import random
@@ -39,6 +41,8 @@ CLOSURE_WEIGHTS = {
     "insufficient_information": 14,
     "withdrawn": 8,
 }
+TRIAGE_STATUSES = ("triage", "awaiting_information", "oig_review")
+UNSTAFFED_ASSIGNED_CLOSED = 0.8
 UNSTAFFED_CLOSURE_REASONS = [code for code in CLOSURE_REASONS if code != "duplicate"]
 NO_VIOLATION_FINDINGS = {"not_substantiated": 5, "unfounded": 3, "unable_to_determine": 2}
 ANY_FINDING = {"substantiated": 4, **NO_VIOLATION_FINDINGS, "no_jurisdiction": 1}
@@ -83,10 +87,9 @@ class Office:
         supervisors = staff.get("supervisor", [])
         self.intake = staff.get("intake_specialist", []) + supervisors
         self.casework = staff.get("investigator", []) + supervisors
-        self.supervisors = supervisors or self.intake or self.casework
-        self.intake = self.intake or self.casework
-        self.casework = self.casework or self.intake
-        self.staffed = bool(self.supervisors)
+        self.supervisors = supervisors
+        # Only a supervisor may retain, refer, approve and close: without one, no history.
+        self.staffed = bool(supervisors)
         self.closure = Choice(CLOSURE_WEIGHTS)
         self.any_finding = Choice(ANY_FINDING)
         self.no_violation = Choice(NO_VIOLATION_FINDINGS)
@@ -106,13 +109,22 @@ class Office:
         age = int((self.now - start).total_seconds())
         end = min(start + timedelta(seconds=rng.randint(3600, max(3600, age))), self.now)
         if not self.staffed:
-            c["updated_at"] = c["status_changed_at"] = end
-            if status == "closed":
-                c["closure_reason"] = rng.choice(UNSTAFFED_CLOSURE_REASONS)
+            self._unstaffed(c, end)
             return
         steps = _Steps(self, c)
         steps.to_status(status)
         steps.date(start, end)
+
+    def _unstaffed(self, c: dict, end: datetime) -> None:
+        """Only the status, and an assignee from whatever staff there is whose role fits."""
+        rng, status = self.rng, c["status"]
+        c["updated_at"] = c["status_changed_at"] = end
+        if status == "closed":
+            c["closure_reason"] = rng.choice(UNSTAFFED_CLOSURE_REASONS)
+            if rng.random() >= UNSTAFFED_ASSIGNED_CLOSED:
+                return
+        pool = self.intake if status in TRIAGE_STATUSES else (self.casework or self.intake)
+        c["assignee_id"] = rng.choice(pool) if pool else None
 
     def staff_for(self, pool: list[int]) -> int:
         return self.rng.choice(pool)
