@@ -2,10 +2,12 @@
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from intake.database import utcnow
@@ -104,6 +106,54 @@ def record_event(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def _insert_rows(table: Table, rows: list[dict]) -> None:
+    db.session.execute(insert(table), rows)
+
+
+def append_events(
+    events: Iterable[Mapping],
+    *,
+    insert_rows: Callable[[Table, list[dict]], None] | None = None,
+) -> int:
+    """Append many events to the chain at once, inside the caller's transaction; return how many.
+
+    Each event is a mapping with ``action``, ``actor_type`` and optionally ``actor_id``,
+    ``object_type``, ``object_id``, ``details`` and ``occurred_at`` (default: now), as
+    record_event takes them. Like record_event: the chain-head lock, the same detail checks, the
+    same ``event_hash`` for each link, and the head moved to the last event. The rows go in with
+    one Core executemany, or through ``insert_rows(table, rows)`` (a bulk loader such as COPY:
+    it gets column values exactly as stored, aware UTC datetimes and dicts for JSON).
+    """
+    head = lock_chain_head()
+    seq, prev_hash = head.seq, head.hash
+    now = utcnow()
+    rows = []
+    for given in events:
+        details = given.get("details") or {}
+        _check_details(details)
+        seq += 1
+        row = {
+            "seq": seq,
+            "occurred_at": given.get("occurred_at") or now,
+            "actor_type": given["actor_type"],
+            "actor_id": given.get("actor_id"),
+            "action": given["action"],
+            "object_type": given.get("object_type"),
+            "object_id": given.get("object_id"),
+            "details": details,
+            "prev_hash": prev_hash,
+        }
+        # event_hash reads attributes: a namespace over the row is an event as far as it goes.
+        row["hash"] = prev_hash = event_hash(prev_hash, SimpleNamespace(**row))
+        rows.append(row)
+    if not rows:
+        return 0
+    (insert_rows or _insert_rows)(AuditEvent.__table__, rows)
+    head.seq, head.hash = seq, prev_hash
+    db.session.flush()
+    return len(rows)
 
 
 @dataclass
