@@ -10,7 +10,7 @@ attachments, notes or messages. Dates become months. The county is left blank wh
 than ``OVERSIGHT_SUPPRESSION_K`` complaints in the file name it.
 
 Why some choices:
-- The record id is a keyed hash (HMAC-SHA256 with the app's SECRET_KEY) of the complaint's
+- The record id is a keyed hash (HMAC-SHA256 with the app's RECORD_ID_KEY) of the complaint's
   database id, truncated to 64 bits: stable across releases, so people can follow a complaint
   from one release to the next; not the tracking number (which opens the status page with the
   access code) and not the database id (ids grow with filing time, so they would date each
@@ -67,6 +67,7 @@ from intake.complaints.models import (
 )
 from intake.database import reads_only_from_now, write_lock_from_now
 from intake.extensions import db
+from intake.keys import RECORD_ID_KEY, key
 from intake.reference import categories
 from intake.reference.models import County
 
@@ -199,7 +200,7 @@ def county_cells(months: MonthRange, k: int) -> CountyCells:
 
 
 def _secret() -> bytes:
-    return current_app.config["SECRET_KEY"].encode()
+    return key(RECORD_ID_KEY)
 
 
 def record_id_hasher():
@@ -215,7 +216,7 @@ def record_id_hasher():
 
 
 def shuffle_multiplier() -> int:
-    """A secret multiplier for the row order, from SECRET_KEY (2 .. modulus - 1)."""
+    """A secret multiplier for the row order, from RECORD_ID_KEY (2 .. modulus - 1)."""
     digest = hmac.new(_secret(), b"intake open data row order", hashlib.sha256).digest()
     return 2 + int.from_bytes(digest[:8], "big") % (SHUFFLE_MODULUS - 2)
 
