@@ -72,12 +72,18 @@ def user_by_email(email: str) -> User | None:
 
 
 def check_password(user: User | None, password: str) -> bool:
+    """Whether the password is the account's. A right one whose hash was made with lower cost
+    settings than today's is hashed again (flushed with the request's other changes)."""
     try:
         hasher = _hasher()
         hasher.verify(user.password_hash if user else _dummy_hash(hasher), password)
     except (VerificationError, InvalidHashError):
         return False
-    return user is not None
+    if user is None:
+        return False
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return True
 
 
 # --- throttling ---------------------------------------------------------------------------
