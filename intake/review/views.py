@@ -46,6 +46,7 @@ from .workflow import (
     VersionConflict,
     WorkflowError,
     available_actions,
+    withheld_actions,
 )
 
 bp = Blueprint("review", __name__, url_prefix="/staff/cases")
@@ -146,6 +147,7 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
         "review/case.html",
         complaint=complaint,
         status_label=STAFF_STATUS_LABELS.get(complaint.status, complaint.status),
+        withheld=withheld_actions(complaint, user),
         filer=complaint.person("filer"),
         affected=complaint.person("affected"),
         sections=filed.case_page_sections(complaint),
