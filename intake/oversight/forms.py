@@ -24,7 +24,7 @@ from . import program
 from .filters import OversightFilters
 from .jurisdictions import state_name
 from .models import DATE_PRECISIONS, Jurisdiction
-from .open_data import MonthRange, parse_month
+from .months import MonthRange, parse_month
 from .report import EARLIEST_START, MAX_YEARS
 
 # The dashboard's longest range: longer ones would only make endless month lists.
