@@ -171,7 +171,8 @@ def _months(months: MonthRange) -> list[date]:
     if earliest is None:
         return []
     first, last = earliest.date().replace(day=1), latest.date().replace(day=1)
-    out, month = [], first
+    out: list[date] = []
+    month: date | None = first
     while month is not None and month <= last:
         out.append(month)
         month = next_month(month)
