@@ -12,7 +12,8 @@ from intake.complaints import description
 from intake.complaints.models import Allegation, Complaint, Person
 from intake.demo.generator import RARE_TERMS, generate_complaints
 from intake.extensions import db
-from intake.oversight.open_data import MonthRange, county_cells
+from intake.oversight.months import MonthRange
+from intake.oversight.open_data import county_cells
 from intake.review.models import Message, Recommendation
 
 K = 11  # the open-data suppression threshold (OVERSIGHT_SUPPRESSION_K's default)

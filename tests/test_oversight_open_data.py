@@ -27,6 +27,7 @@ from intake.extensions import db
 from intake.factory import create_app
 from intake.oversight import data_dictionary, open_data
 from intake.oversight.csv_safety import neutralise, neutralise_row
+from intake.oversight.months import MonthRange, parse_month
 from intake.reference import categories
 from intake.reference.models import County
 from intake.review.models import CaseNote, Recommendation
@@ -672,9 +673,7 @@ def test_sub_navigation_shows_the_link_only_to_those_who_may(app):
 def test_period_covers_whole_utc_months(app, data):
     """The first and last instants of the range are in; a second either side is out."""
     with app.app_context():
-        first, last = open_data.MonthRange(
-            open_data.parse_month("2026-01"), open_data.parse_month("2026-06")
-        ).conditions()
+        first, last = MonthRange(parse_month("2026-01"), parse_month("2026-06")).conditions()
         ids = set(db.session.execute(select(Complaint.id).where(first, last)).scalars())
     # C01 at 2026-01-01 00:00:00 and C30 at 2026-06-30 23:59:59 are in; C00 and C31 are not.
     assert data["ids"]["C01"] in ids and data["ids"]["C30"] in ids

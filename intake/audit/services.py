@@ -5,12 +5,12 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import SimpleNamespace
+from typing import Protocol
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from intake.database import utcnow
+from intake.database import table_of, utcnow
 from intake.extensions import db
 
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent
@@ -19,7 +19,43 @@ from .models import GENESIS_HASH, AuditChainHead, AuditEvent
 _ALLOWED_DETAIL_TYPES = (int, bool, type(None))
 
 
-def canonical_content(event: AuditEvent) -> bytes:
+class EventContent(Protocol):
+    """What an event's hash covers: an AuditEvent, or one that append_events is about to
+    insert as a row."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def occurred_at(self) -> datetime: ...
+    @property
+    def actor_type(self) -> str: ...
+    @property
+    def actor_id(self) -> int | None: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def object_type(self) -> str | None: ...
+    @property
+    def object_id(self) -> int | None: ...
+    @property
+    def details(self) -> dict: ...
+
+
+@dataclass(frozen=True)
+class _NewEvent:
+    """An event's content before its row is inserted (append_events writes rows, not objects)."""
+
+    seq: int
+    occurred_at: datetime
+    actor_type: str
+    actor_id: int | None
+    action: str
+    object_type: str | None
+    object_id: int | None
+    details: dict
+
+
+def canonical_content(event: EventContent) -> bytes:
     occurred = (
         event.occurred_at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
     )
@@ -36,7 +72,7 @@ def canonical_content(event: AuditEvent) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
-def event_hash(prev_hash: str, event: AuditEvent) -> str:
+def event_hash(prev_hash: str, event: EventContent) -> str:
     return hashlib.sha256(prev_hash.encode() + b"\n" + canonical_content(event)).hexdigest()
 
 
@@ -134,23 +170,23 @@ def append_events(
         details = given.get("details") or {}
         _check_details(details)
         seq += 1
-        row = {
-            "seq": seq,
-            "occurred_at": given.get("occurred_at") or now,
-            "actor_type": given["actor_type"],
-            "actor_id": given.get("actor_id"),
-            "action": given["action"],
-            "object_type": given.get("object_type"),
-            "object_id": given.get("object_id"),
-            "details": details,
-            "prev_hash": prev_hash,
-        }
-        # event_hash reads attributes: a namespace over the row is an event as far as it goes.
-        row["hash"] = prev_hash = event_hash(prev_hash, SimpleNamespace(**row))
+        event = _NewEvent(
+            seq=seq,
+            occurred_at=given.get("occurred_at") or now,
+            actor_type=given["actor_type"],
+            actor_id=given.get("actor_id"),
+            action=given["action"],
+            object_type=given.get("object_type"),
+            object_id=given.get("object_id"),
+            details=details,
+        )
+        # The row: the event's columns (the same values, not copies), then its links.
+        row = {**vars(event), "prev_hash": prev_hash}
+        row["hash"] = prev_hash = event_hash(prev_hash, event)
         rows.append(row)
     if not rows:
         return 0
-    (insert_rows or _insert_rows)(AuditEvent.__table__, rows)
+    (insert_rows or _insert_rows)(table_of(AuditEvent), rows)
     head.seq, head.hash = seq, prev_hash
     db.session.flush()
     return len(rows)

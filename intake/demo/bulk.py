@@ -16,6 +16,7 @@ from intake.complaints.models import (
     Person,
     PriorComplaint,
 )
+from intake.database import table_of
 from intake.extensions import db
 from intake.queue.search import document_for, index_new
 from intake.review.models import Message, Recommendation
@@ -76,7 +77,10 @@ def bulk_insert(table: Table, rows: list[dict]) -> None:
     json_keys = {key for key in keys if isinstance(table.c[key].type, JSON)}
     columns = ", ".join(connection.dialect.identifier_preparer.quote(key) for key in keys)
     name = connection.dialect.identifier_preparer.format_table(table)
-    cursor = connection.connection.driver_connection.cursor()
+    driver_connection = connection.connection.driver_connection
+    if driver_connection is None:  # only a closed or detached connection has none
+        raise RuntimeError("the session's connection has no psycopg connection")
+    cursor = driver_connection.cursor()
     try:
         with cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
             if json_keys:
@@ -101,7 +105,7 @@ def _unique_tracking_numbers(n: int) -> list[str]:
     numbers: list[str] = []
     seen: set[str] = set()
     while len(numbers) < n:
-        candidates = set()
+        candidates: set[str] = set()
         while len(candidates) < n - len(numbers):
             candidate = identifiers.new_tracking_number()
             if candidate not in seen:
@@ -135,9 +139,13 @@ def _get(row: dict, key: str):
 
 
 def _insert_children(items: list[dict]) -> None:
-    people, allegations, agencies, contexts, priors, recommendations, messages = (
-        [] for _ in range(7)
-    )
+    people: list[dict] = []
+    allegations: list[dict] = []
+    agencies: list[dict] = []
+    contexts: list[dict] = []
+    priors: list[dict] = []
+    recommendations: list[dict] = []
+    messages: list[dict] = []
     for item in items:
         cid = item["id"]
         # Rows filed with a complaint carry its filing time (see complaints/models.py).
@@ -159,7 +167,7 @@ def _insert_children(items: list[dict]) -> None:
         (Message, messages),
     ):
         if rows:
-            bulk_insert(model.__table__, rows)
+            bulk_insert(table_of(model), rows)
 
 
 def _events(items: list[dict]) -> list[dict]:
@@ -217,7 +225,7 @@ def insert_batch(maker: ComplaintMaker, office: Office, n: int) -> None:
         row["tracking_number"] = item["tracking_number"] = tracking
         row["access_code_hash"] = identifiers.access_code_hash(tracking, "DEMO-" + tracking)
         complaint_rows.append(row)
-    bulk_insert(Complaint.__table__, complaint_rows)
+    bulk_insert(table_of(Complaint), complaint_rows)
     ids = dict(
         db.session.execute(
             select(Complaint.tracking_number, Complaint.id).where(

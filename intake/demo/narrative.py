@@ -1,11 +1,13 @@
 """Narratives and the other free-text answers, assembled from the templates in ``data/``."""
 
 import random
+from collections.abc import Callable
 from datetime import date
 
 from intake.complaints.models import NARRATIVE_MAX_CHARS
 
 from .data import Corpus, Scenario
+from .people import Reference
 
 RARE_TERMS = {"quinceanera": 0.01, "mariachi": 0.003, "zamboni": 0.0005}
 NARRATIVE_MIN, NARRATIVE_MAX = 200, 1500
@@ -31,10 +33,12 @@ def fill(template: str, values: dict) -> str:
 
 
 class Storyteller:
-    """Mixin for the complaint maker: needs ``rng`` and ``data``."""
+    """Mixin for the complaint maker: needs ``rng``, ``data``, ``ref`` and People's ``name``."""
 
     rng: random.Random
     data: Corpus
+    ref: Reference
+    name: Callable[[str, bool], tuple[str, str]]
 
     def setup_stories(self) -> None:
         self.stories = {}

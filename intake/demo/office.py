@@ -66,7 +66,7 @@ def ensure_demo_staff(data: Corpus) -> list[User]:
     if existing:
         return []
     rng = random.Random(len(DEMO_STAFF))  # the same names every time
-    made = []
+    made: list[User] = []
     for role, count in DEMO_STAFF:
         for _ in range(count):
             group = "hispanic" if rng.random() < 0.5 else "anglo"

@@ -169,7 +169,7 @@ class People:
                 "address_state": address_state,
                 "address_zip": self.zip_code(address_state),
             }
-        methods = [("email", 50)] if email else []
+        methods: list[tuple[str | None, int]] = [("email", 50)] if email else []
         methods += [("phone", 30)] if phone else []
         methods += [("mail", 10)] if address else []
         methods += [("none", 3), (None, 7)]

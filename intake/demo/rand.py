@@ -2,7 +2,11 @@
 
 import random
 from bisect import bisect_right
+from collections.abc import Container, Iterable
 from itertools import accumulate
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class Choice:
@@ -33,10 +37,12 @@ class FastRandom(random.Random):
         return a + int(self.random() * (b - a + 1))
 
 
-def weighted_sample(rng: random.Random, weighted, k: int, exclude=()) -> list:
+def weighted_sample(
+    rng: random.Random, weighted: Iterable[tuple[T, float]], k: int, exclude: Container[T] = ()
+) -> list[T]:
     """Up to k distinct items, drawn by weight without replacement."""
     pool = [(item, weight) for item, weight in weighted if item not in exclude]
-    chosen = []
+    chosen: list[T] = []
     while pool and len(chosen) < k:
         point = rng.random() * sum(weight for _, weight in pool)
         for index, (item, weight) in enumerate(pool):

@@ -20,6 +20,7 @@ Axes that are read, not guessed at:
 import base64
 import hashlib
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -151,7 +152,8 @@ def short_label(label: str, limit: int = LABEL_CHARS) -> str:
     if len(label) <= limit:
         return label
     words = label.split()
-    head, tail = [], []
+    head: list[str] = []
+    tail: list[str] = []
     while words:
         # Grow the shorter end, while the whole still fits with " … " between the two.
         take_tail = len(" ".join(tail)) <= len(" ".join(head))
@@ -208,7 +210,7 @@ def _height_for(rows: int) -> int:
 
 def bar_chart(
     title: str,
-    rows: list[tuple[str, float | None]],
+    rows: Sequence[tuple[str, float | None]],
     *,
     horizontal: bool = True,
     series: str = "",

@@ -22,8 +22,9 @@ class OversightFilters:
 
     @classmethod
     def default(cls, today: date) -> "OversightFilters":
-        """The default range: the last 12 full months plus the current month, to today."""
-        return cls(start=first_of_month(today, months_back=12), end=today)
+        """The default range (see default_range), no other filter."""
+        start, end = default_range(today)
+        return cls(start=start, end=end)
 
     def query_args(self) -> dict[str, str]:
         """The filters as URL parameters: codes and ISO dates, nothing personal."""
@@ -35,6 +36,11 @@ class OversightFilters:
             "allegation": self.allegation or "",
         }
         return {name: value for name, value in values.items() if value}
+
+
+def default_range(today: date) -> tuple[date, date]:
+    """The last 12 full months plus the current month, to today."""
+    return first_of_month(today, months_back=12), today
 
 
 def first_of_month(day: date, months_back: int = 0) -> date:

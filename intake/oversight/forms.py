@@ -21,10 +21,10 @@ from intake.reference.categories import AGENCIES, ALLEGATIONS, LANGUAGES
 from intake.reference.models import County
 
 from . import program
-from .filters import OversightFilters
+from .filters import OversightFilters, default_range
 from .jurisdictions import state_name
 from .models import DATE_PRECISIONS, Jurisdiction
-from .open_data import MonthRange, parse_month
+from .months import MonthRange, parse_month
 from .report import EARLIEST_START, MAX_YEARS
 
 # The dashboard's longest range: longer ones would only make endless month lists.
@@ -74,10 +74,10 @@ class OversightFilterForm(Form):
         # A submitted form sends every field, blank or not: blank dates then mean "no limit".
         if any(name in args for name in ("start", "end", "state", "agency", "allegation")):
             return cls(formdata=args, meta={"csrf": False})
-        default = OversightFilters.default(today)
+        start, end = default_range(today)
         form = cls(formdata=None, meta={"csrf": False})
-        form.start.data = default.start.isoformat()
-        form.end.data = default.end.isoformat()
+        form.start.data = start.isoformat()
+        form.end.data = end.isoformat()
         return form
 
     def validate_end(self, field):
@@ -278,6 +278,8 @@ class JurisdictionForm(Form):
 
     def values(self) -> dict:
         county = db.session.get(County, self.county.data)
+        if county is None:  # validate_county found it
+            raise ValueError("a jurisdiction form's values are read once it is valid")
         return {
             "county_fips": county.fips,
             "name": self.name.data or county.name,
@@ -335,6 +337,13 @@ class ReportForm(Form):
         super().__init__(*args, meta={"csrf": False}, **kwargs)
         self.today = today
 
+    def period(self) -> tuple[date, date]:
+        """The first and last day, once the form is valid (both are required)."""
+        start, end = self.start.as_date, self.end.as_date
+        if start is None or end is None:
+            raise ValueError("a report form's period is read once it is valid")
+        return start, end
+
     def validate_start(self, field):
         start = field.as_date
         if start is None:
@@ -379,6 +388,8 @@ def _years_between(start: date, end: date) -> float:
 
 class MonthText(StringField):
     """A month typed as 2026-03 or 03/2026."""
+
+    data: str | None
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)

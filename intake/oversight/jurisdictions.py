@@ -33,7 +33,7 @@ def same_program_elsewhere(values: dict, jurisdiction_id: int | None) -> bool:
 
 
 def _audit(action: str, jurisdiction: Jurisdiction, fields: list[str] | None = None) -> None:
-    details = {"jurisdiction_id": jurisdiction.id}
+    details: dict[str, int | list[str]] = {"jurisdiction_id": jurisdiction.id}
     if fields is not None:
         details["fields"] = fields
     record_event(

@@ -41,7 +41,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask import Response, current_app, stream_with_context
 from sqlalchemy import (
@@ -73,6 +73,7 @@ from intake.reference.models import County
 
 from .csv_safety import neutralise_row
 from .data_dictionary import dictionary_rows, header
+from .months import MonthRange, month_label, next_month
 
 log = logging.getLogger(__name__)
 
@@ -86,74 +87,8 @@ BOM = "\ufeff"
 # A prime at the top of PostgreSQL's integer range: multiplying ids (1 .. 2**31 - 1) by a
 # non-zero number modulo it is a one-to-one shuffle, and the product fits in 64 bits.
 SHUFFLE_MODULUS = 2**31 - 1
-MONTH_FORMATS = ("%Y-%m", "%m/%Y")
 
 _DAY_RANGES = ((30, "under_31"), (90, "31_to_90"), (180, "91_to_180"), (365, "181_to_365"))
-
-
-# --- the month range --------------------------------------------------------------------------
-
-
-def parse_month(text: str) -> date | None:
-    """``2026-03`` (ISO, as a browser's month picker sends it) or ``03/2026``: its first day."""
-    for pattern in MONTH_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date().replace(day=1)
-        except ValueError:
-            continue
-    return None
-
-
-def month_label(moment: date | datetime) -> str:
-    return f"{moment.year:04d}-{moment.month:02d}"
-
-
-def next_month(month: date) -> date | None:
-    """The first day of the following month (None after December 9999)."""
-    if month.month < 12:
-        return month.replace(month=month.month + 1)
-    return month.replace(year=month.year + 1, month=1) if month.year < 9999 else None
-
-
-def _start_of(month: date) -> datetime:
-    return datetime(month.year, month.month, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class MonthRange:
-    """Complaints filed (``submitted_at``, UTC) from the first month to the last, both whole;
-    either end may be open."""
-
-    first: date | None = None
-    last: date | None = None
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        where = []
-        if self.first is not None:
-            where.append(Complaint.submitted_at >= _start_of(self.first))
-        after = next_month(self.last) if self.last is not None else None
-        if after is not None:
-            where.append(Complaint.submitted_at < _start_of(after))
-        return where
-
-    def query_args(self) -> dict[str, str]:
-        args = {}
-        if self.first is not None:
-            args["filed_from"] = month_label(self.first)
-        if self.last is not None:
-            args["filed_to"] = month_label(self.last)
-        return args
-
-    def filename(self) -> str:
-        if self.first and self.last:
-            span = f"-{month_label(self.first)}-to-{month_label(self.last)}"
-        elif self.first:
-            span = f"-from-{month_label(self.first)}"
-        elif self.last:
-            span = f"-to-{month_label(self.last)}"
-        else:
-            span = ""
-        return f"complaints-open-data{span}.csv"
 
 
 # --- which counties are shown -----------------------------------------------------------------
@@ -237,7 +172,8 @@ def _months(months: MonthRange) -> list[date]:
     if earliest is None:
         return []
     first, last = earliest.date().replace(day=1), latest.date().replace(day=1)
-    out, month = [], first
+    out: list[date] = []
+    month: date | None = first
     while month is not None and month <= last:
         out.append(month)
         month = next_month(month)

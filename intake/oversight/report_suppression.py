@@ -107,7 +107,7 @@ class _Hidden:
 
 
 def _hidden_by(figures: SuppressedFigures) -> _Hidden:
-    tables = (figures.summary, figures.by_month, figures.by_allegation)
+    tables: tuple[Line, ...] = (figures.summary, figures.by_month, figures.by_allegation)
     tables += (figures.by_agency, figures.by_state)
     findings_rows = figures.findings_rows
     return _Hidden(

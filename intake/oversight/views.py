@@ -253,7 +253,7 @@ def report_pdf():
         form.lang.data = _ui_language()
     if not form.validate():
         return _report_form_page(form, 400)
-    start, end, language = form.start.as_date, form.end.as_date, form.lang.data
+    (start, end), language = form.period(), form.lang.data
     user_id = current_user().id
     document.read_one_snapshot()
     built = report.build_report(start, end, language, now=now, k=document.suppression_k())
