@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectField
+from wtforms.widgets import HiddenInput, Select
 
 from intake.accounts.access import current_user, requires
 from intake.accounts.models import User
@@ -41,6 +42,7 @@ from .forms import (
     findings_by_allegation,
     findings_form,
 )
+from .widgets import FastHiddenInput, FastSelect
 from .workflow import (
     ACTIONS,
     STAFF_STATUS_LABELS,
@@ -154,10 +156,14 @@ def _recommendation_forms(complaint, user, recommendations) -> dict:
     return forms
 
 
-def _translate_choices(forms: dict) -> None:
-    """Put the lists' labels in words once per page. A label (a lazy string) is otherwise
-    translated twice for each option it is, in each form it is in (the blank choice, the
-    findings for every allegation)."""
+FAST_WIDGETS = {Select: FastSelect(), HiddenInput: FastHiddenInput()}
+
+
+def _ready_to_render(forms: dict) -> None:
+    """Lists with their labels in words once per page, and WTForms' select and hidden inputs
+    written by faster widgets that write the same HTML (widgets.py). A label (a lazy string)
+    is otherwise translated twice for each option it is, in each form it is in (the blank
+    choice, the findings for every allegation)."""
     words: dict[int, tuple[object, str]] = {}
 
     def word(label):
@@ -169,8 +175,14 @@ def _translate_choices(forms: dict) -> None:
 
     for form in forms.values():
         for field in form:
+            field.widget = FAST_WIDGETS.get(type(field.widget), field.widget)
             if isinstance(field, SelectField) and isinstance(field.choices, list):
-                field.choices = [(value, word(label)) for value, label in field.choices]
+                field.choices = [
+                    (choice[0], word(choice[1]), *choice[2:])
+                    if isinstance(choice, tuple)
+                    else choice
+                    for choice in field.choices
+                ]
 
 
 def _render_case(complaint: Complaint, status: int = 200, *, failed=None, problem=None):
@@ -181,7 +193,7 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
     forms = _forms_for(complaint, user, actions)
     forms.update(_recommendation_forms(complaint, user, recommendations))
     forms.update(failed or {})
-    _translate_choices(forms)
+    _ready_to_render(forms)
     # A refused action that is no longer open still shows what was typed, to copy.
     kept = None
     if failed:
