@@ -25,17 +25,17 @@ from tests.test_case_page import (
 #   1  BEGIN IMMEDIATE (SQLite only: the page records that it was seen)
 #   2  the staff session and its user
 #   3  the user's roles
-#   4  the complaint, its assignee and its incident county
-#   5-9  its people, allegations, agencies, program contexts and prior complaints
-#  10  its recommendations
-#  11  the assign menu: active case staff, (id, name)
-#  12  its documents
-#  13  its events (the timeline)
-#  14  its notes and messages
-#  15  the names of the staff on the timeline
-#  16  related complaints
-#  17-19  the "case viewed" audit event: read the chain's head, move it, insert the event
-CASE_PAGE_STATEMENTS = 19
+#   4  the complaint, its assignee, its people and its incident county
+#   5-8  its allegations, agencies, program contexts and prior complaints
+#   9  its recommendations
+#  10  the assign menu: active case staff, (id, name)
+#  11  its documents
+#  12  its events (the timeline)
+#  13  its notes and messages
+#  14  the names of the staff on the timeline
+#  15  related complaints
+#  16-18  the "case viewed" audit event: read the chain's head, move it, insert the event
+CASE_PAGE_STATEMENTS = 18
 
 # The queue's first page, for a supervisor:
 #   1  BEGIN (SQLite only)

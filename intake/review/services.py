@@ -65,11 +65,12 @@ RELATED_LIMIT = 20
 
 # --- reading ----------------------------------------------------------------------------------
 
-# What the case page shows of the complaint itself, loaded with it: the assignee in the same
-# statement (their roles only if asked for), then one statement per collection.
+# What the case page shows of the complaint itself, loaded with it: the assignee (their roles
+# only if asked for) and the people (a filer and an affected person at most: two rows) in the
+# same statement, then one statement per other collection.
 CASE_PAGE_LOADS = (
     joinedload(Complaint.assignee).options(lazyload(User.role_rows)),
-    selectinload(Complaint.people),
+    joinedload(Complaint.people),
     selectinload(Complaint.allegations),
     selectinload(Complaint.agencies),
     selectinload(Complaint.program_contexts),
@@ -92,7 +93,7 @@ def case_for_page(user, complaint_id: int) -> CasePage | None:
         .outerjoin(County, County.fips == Complaint.incident_county_fips)
         .where(Complaint.id == complaint_id, visible_to(user))
         .options(*CASE_PAGE_LOADS)
-    ).one_or_none()
+    ).unique().one_or_none()
     if row is None or not can_work_on(user, row[0]):
         return None
     return CasePage(*row)
