@@ -88,12 +88,16 @@ class CasePage(NamedTuple):
 def case_for_page(user, complaint_id: int) -> CasePage | None:
     """The case with what its page shows, if it exists and ``user`` may open it (the rule of
     case_or_404); else None. The incident county comes in the same statement."""
-    row = db.session.execute(
-        select(Complaint, County)
-        .outerjoin(County, County.fips == Complaint.incident_county_fips)
-        .where(Complaint.id == complaint_id, visible_to(user))
-        .options(*CASE_PAGE_LOADS)
-    ).unique().one_or_none()
+    row = (
+        db.session.execute(
+            select(Complaint, County)
+            .outerjoin(County, County.fips == Complaint.incident_county_fips)
+            .where(Complaint.id == complaint_id, visible_to(user))
+            .options(*CASE_PAGE_LOADS)
+        )
+        .unique()
+        .one_or_none()
+    )
     if row is None or not can_work_on(user, row[0]):
         return None
     return CasePage(*row)
