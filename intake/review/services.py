@@ -7,11 +7,13 @@ bumps the case's version so a page loaded before it can no longer overwrite it.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
-from sqlalchemy import or_, select
-from sqlalchemy.orm import undefer
+from sqlalchemy import literal_column, null, or_, select, union_all
+from sqlalchemy.orm import joinedload, lazyload, selectinload, undefer
 
 from intake.accounts.models import User, UserRole
 from intake.accounts.roles import CASE_ROLES
@@ -32,7 +34,7 @@ from intake.reference.categories import (
 )
 from intake.review.models import Message
 
-from .access import visible_to
+from .access import can_work_on, visible_to
 from .models import CaseNote, Recommendation
 from .workflow import (
     ACTIONS,
@@ -52,6 +54,51 @@ RELATED_LIMIT = 20
 
 
 # --- reading ----------------------------------------------------------------------------------
+
+# What the case page shows of the complaint itself, loaded with it: the assignee (their roles
+# only if asked for) and the people (a filer and an affected person at most: two rows) in the
+# same statement, then one statement per other collection.
+CASE_PAGE_LOADS = (
+    joinedload(Complaint.assignee).options(lazyload(User.role_rows)),
+    joinedload(Complaint.people),
+    selectinload(Complaint.allegations),
+    selectinload(Complaint.agencies),
+    selectinload(Complaint.program_contexts),
+    selectinload(Complaint.prior_complaints),
+)
+
+
+class CasePage(NamedTuple):
+    complaint: Complaint
+
+
+def case_for_page(user, complaint_id: int) -> CasePage | None:
+    """The case with what its page shows, if it exists and ``user`` may open it (the rule of
+    case_or_404); else None. (County and state names come from the reference lookups, read
+    once a process.)"""
+    complaint = (
+        db.session.execute(
+            select(Complaint)
+            .where(Complaint.id == complaint_id, visible_to(user))
+            .options(*CASE_PAGE_LOADS)
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
+    if complaint is None or not can_work_on(user, complaint):
+        return None
+    return CasePage(complaint)
+
+
+def duplicate_original(complaint: Complaint):
+    """The original a duplicate names (its id and tracking number), or None."""
+    if not complaint.duplicate_of_id:
+        return None
+    return db.session.execute(
+        select(Complaint.id, Complaint.tracking_number).where(
+            Complaint.id == complaint.duplicate_of_id
+        )
+    ).one_or_none()
 
 
 def _label(vocabulary: dict, code: str | None) -> str | None:
@@ -86,17 +133,17 @@ def recommendations(complaint_id: int) -> list[Recommendation]:
     return list(db.session.execute(stmt).scalars())
 
 
-def assignable_staff() -> list[User]:
-    """Active staff who work cases, for the supervisor's assign list."""
+def assignable_staff():
+    """Active staff who work cases, for the supervisor's assign list: (id, name) rows."""
     stmt = (
-        select(User)
+        select(User.id, User.name)
         .where(
             User.active.is_(True),
             User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(CASE_ROLES))),
         )
         .order_by(User.name, User.id)
     )
-    return list(db.session.execute(stmt).scalars())
+    return db.session.execute(stmt).all()
 
 
 def complaint_by_tracking_number(text: str | None) -> Complaint | None:
@@ -109,8 +156,18 @@ def complaint_by_tracking_number(text: str | None) -> Complaint | None:
 
 
 @dataclass
+class RelatedCase:
+    """What the related list shows of another case."""
+
+    id: int
+    tracking_number: str
+    status: str
+    submitted_at: datetime
+
+
+@dataclass
 class Related:
-    complaint: Complaint
+    complaint: RelatedCase
     reasons: list[str]
 
 
@@ -129,39 +186,48 @@ def related_complaints(complaint: Complaint, user) -> list[Related]:
         tests.append(Person.phone.in_(phones))
     if not tests:
         return []
+    # One statement: the matching people with their cases, newest case first (a case's
+    # people come together, so the first cases met are the newest).
     matches = db.session.execute(
-        select(Person.complaint_id, Person.a_number, Person.email, Person.phone)
+        select(
+            Person.a_number,
+            Person.email,
+            Person.phone,
+            Complaint.id,
+            Complaint.tracking_number,
+            Complaint.status,
+            Complaint.submitted_at,
+        )
         .join(Complaint, Complaint.id == Person.complaint_id)
         .where(or_(*tests), Person.complaint_id != complaint.id, visible_to(user))
         .order_by(Complaint.submitted_at.desc(), Complaint.id.desc())
         .limit(RELATED_LIMIT * 2)
     ).all()
+    same = {
+        "a_number": _("Same A-number"),
+        "email": _("Same email address"),
+        "phone": _("Same phone number"),
+    }
+    cases: dict[int, RelatedCase] = {}
     reasons: dict[int, set[str]] = {}
-    for complaint_id, a_number, email, phone in matches:
-        found = reasons.setdefault(complaint_id, set())
+    for a_number, email, phone, *case in matches:
+        other = cases.get(case[0]) or cases.setdefault(case[0], RelatedCase(*case))
+        found = reasons.setdefault(other.id, set())
         if a_number and a_number in a_numbers:
-            found.add(_("Same A-number"))
+            found.add(same["a_number"])
         if email and email in emails:
-            found.add(_("Same email address"))
+            found.add(same["email"])
         if phone and phone in phones:
-            found.add(_("Same phone number"))
-    ids = list(reasons)[:RELATED_LIMIT]
-    if not ids:
-        return []
-    others = db.session.execute(
-        select(Complaint)
-        .where(Complaint.id.in_(ids))
-        .order_by(Complaint.submitted_at.desc(), Complaint.id.desc())
-    ).scalars()
-    return [Related(other, sorted(reasons[other.id])) for other in others]
+            found.add(same["phone"])
+    return [Related(other, sorted(reasons[other.id])) for other in cases.values()][:RELATED_LIMIT]
 
 
 # --- the timeline -----------------------------------------------------------------------------
 
 
-def _timeline_title(action: str) -> str:
-    # Looked up at render time so the words follow the reader's language.
-    titles = {
+def _timeline_titles() -> dict[str, str]:
+    # Looked up at render time so the words follow the reader's language (once per timeline).
+    return {
         "complaint.submitted": _("Complaint filed"),
         "complaint.entered": _("Complaint entered by staff"),
         "case.claim": _("Claimed"),
@@ -186,7 +252,6 @@ def _timeline_title(action: str) -> str:
         "case.agency_response.recorded": _("Agency response recorded"),
         "case.letter.generated": _("Letter generated"),
     }
-    return titles.get(action, action)
 
 
 @dataclass
@@ -206,7 +271,9 @@ def _actor_name(actor_type: str, actor_id: int | None, names: dict[int, str]) ->
         return _("The complainant")
     if actor_type == "system":
         return _("System")
-    return names.get(actor_id, _("Staff member #%(id)s", id=actor_id))
+    if actor_id in names:
+        return names[actor_id]
+    return _("Staff member #%(id)s", id=actor_id)
 
 
 def _names(user_ids) -> dict[int, str]:
@@ -215,6 +282,34 @@ def _names(user_ids) -> dict[int, str]:
         return {}
     rows = db.session.execute(select(User.id, User.name).where(User.id.in_(ids)))
     return dict(rows.all())
+
+
+def _notes_and_messages(complaint_id: int):
+    """The case's notes and messages, in one statement: ({id: note}, {id: message}), each row
+    with its id, body, time (at), writer (by_id) and, for a message, direction."""
+    rows = db.session.execute(
+        union_all(
+            select(
+                literal_column("'note'").label("kind"),
+                CaseNote.id,
+                CaseNote.body,
+                CaseNote.created_at.label("at"),
+                CaseNote.created_by_id.label("by_id"),
+                null().label("direction"),
+            ).where(CaseNote.complaint_id == complaint_id),
+            select(
+                literal_column("'message'"),
+                Message.id,
+                Message.body,
+                Message.created_at,
+                Message.sent_by_id,
+                Message.direction,
+            ).where(Message.complaint_id == complaint_id),
+        )
+    ).all()
+    notes = {row.id: row for row in rows if row.kind == "note"}
+    messages = {row.id: row for row in rows if row.kind == "message"}
+    return notes, messages
 
 
 def case_events(complaint_id: int, *, after_seq: int = 0, limit: int | None = None):
@@ -232,52 +327,50 @@ def case_events(complaint_id: int, *, after_seq: int = 0, limit: int | None = No
     return list(db.session.execute(stmt).scalars())
 
 
-def timeline(complaint: Complaint) -> list[TimelineEntry]:
-    """The case's history, oldest first: what happened, who did it, what was said."""
-    events = [
-        e
-        for e in db.session.execute(
-            select(AuditEvent)
-            .where(
-                AuditEvent.object_type == "complaint",
-                AuditEvent.object_id == complaint.id,
-                AuditEvent.action.not_in(LOOKING_EVENTS),
-            )
-            .order_by(AuditEvent.seq)
-        ).scalars()
-    ]
-    notes = {
-        n.id: n
-        for n in db.session.execute(
-            select(CaseNote).where(CaseNote.complaint_id == complaint.id)
-        ).scalars()
-    }
-    messages = {
-        m.id: m
-        for m in db.session.execute(
-            select(Message).where(Message.complaint_id == complaint.id)
-        ).scalars()
-    }
+def timeline(complaint: Complaint, recommendations=None) -> list[TimelineEntry]:
+    """The case's history, oldest first: what happened, who did it, what was said.
+
+    ``recommendations``: the case's, in order, if the caller has them already (they number
+    the timeline's mentions of them)."""
+    events = db.session.execute(
+        select(
+            AuditEvent.occurred_at,
+            AuditEvent.action,
+            AuditEvent.actor_type,
+            AuditEvent.actor_id,
+            AuditEvent.details,
+        )
+        .where(
+            AuditEvent.object_type == "complaint",
+            AuditEvent.object_id == complaint.id,
+            AuditEvent.action.not_in(LOOKING_EVENTS),
+        )
+        .order_by(AuditEvent.seq)
+    ).all()
+    notes, messages = _notes_and_messages(complaint.id)
     names = _names(
         [e.actor_id for e in events]
         + [(e.details or {}).get("assignee_id") for e in events]
-        + [n.created_by_id for n in notes.values()]
-        + [m.sent_by_id for m in messages.values()]
+        + [n.by_id for n in notes.values()]
+        + [m.by_id for m in messages.values()]
     )
     allegation_labels = {
         a.id: str(ALLEGATIONS.get(a.category, a.category)) for a in complaint.allegations
     }
+    if recommendations is None:
+        recommendation_ids = db.session.execute(
+            select(Recommendation.id)
+            .where(Recommendation.complaint_id == complaint.id)
+            .order_by(Recommendation.id)
+        ).scalars()
+    else:
+        recommendation_ids = [rec.id for rec in recommendations]
     recommendation_numbers = {
-        rec_id: number
-        for number, (rec_id,) in enumerate(
-            db.session.execute(
-                select(Recommendation.id)
-                .where(Recommendation.complaint_id == complaint.id)
-                .order_by(Recommendation.id)
-            ).all(),
-            start=1,
-        )
+        rec_id: number for number, rec_id in enumerate(recommendation_ids, start=1)
     }
+    # Titles and status words translated once per timeline, not once per event.
+    titles = _timeline_titles()
+    status_words = cache(status_label)
     shown_notes, shown_messages = set(), set()
     entries = []
     for event in events:
@@ -285,14 +378,14 @@ def timeline(complaint: Complaint) -> list[TimelineEntry]:
         entry = TimelineEntry(
             at=event.occurred_at,
             kind="action" if event.action.removeprefix("case.") in ACTIONS else "edit",
-            title=_timeline_title(event.action),
+            title=titles.get(event.action, event.action),
             actor=_actor_name(event.actor_type, event.actor_id, names),
         )
         if event.action in ("complaint.submitted", "complaint.entered"):
             entry.kind = "filed"
             entry.facts.append((_("Received by"), _label(CHANNELS, details.get("channel"))))
         if "from" in details and "to" in details and details["from"] != details["to"]:
-            entry.change = (status_label(details["from"]), status_label(details["to"]))
+            entry.change = (status_words(details["from"]), status_words(details["to"]))
         if details.get("assignee_id"):
             entry.facts.append((_("Assigned to"), names.get(details["assignee_id"], "")))
         if details.get("referral_agency"):
@@ -337,10 +430,10 @@ def timeline(complaint: Complaint) -> list[TimelineEntry]:
         if note.id not in shown_notes:
             entries.append(
                 TimelineEntry(
-                    note.created_at,
+                    note.at,
                     "note",
                     _("Internal note"),
-                    names.get(note.created_by_id, ""),
+                    names.get(note.by_id, ""),
                     body=note.body,
                 )
             )
@@ -349,10 +442,10 @@ def timeline(complaint: Complaint) -> list[TimelineEntry]:
             outgoing = message.direction == "to_complainant"
             entries.append(
                 TimelineEntry(
-                    message.created_at,
+                    message.at,
                     "message_to" if outgoing else "message_from",
                     _("Message to the complainant") if outgoing else _("The complainant wrote"),
-                    names.get(message.sent_by_id, "") if outgoing else _("The complainant"),
+                    names.get(message.by_id, "") if outgoing else _("The complainant"),
                     body=message.body,
                 )
             )

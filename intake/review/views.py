@@ -5,12 +5,17 @@ commit once, redirect (Post/Redirect/Get). A refused change re-renders the case 
 now, with the reason on top, the message next to the field and everything typed kept.
 """
 
+from functools import cache
 from io import BytesIO
+from types import MappingProxyType
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import SelectField
+from wtforms.widgets import HiddenInput, Select
 
 from intake.accounts.access import current_user, requires
 from intake.accounts.models import User
@@ -38,6 +43,7 @@ from .forms import (
     findings_by_allegation,
     findings_form,
 )
+from .widgets import FastHiddenInput, FastSelect
 from .workflow import (
     ACTIONS,
     STAFF_STATUS_LABELS,
@@ -67,6 +73,31 @@ ATTACHMENT_SOURCES = {
     "staff": _l("Added by staff"),
     "complainant_reply": _l("Sent with a reply"),
 }
+
+# The vocabularies the page shows, by name, for _labels.
+VOCABULARIES = {
+    "agency_response": AGENCY_RESPONSES,
+    "allegation": ALLEGATIONS,
+    "attachment_source": ATTACHMENT_SOURCES,
+    "attachment_type": ATTACHMENT_TYPES,
+    "channel": CHANNELS,
+    "closure": CLOSURE_REASONS,
+    "finding": FINDINGS,
+    "language": LANGUAGES,
+    "requirement": REQUIREMENT_LABELS,
+    "status": STAFF_STATUS_LABELS,
+}
+
+
+def _labels(name: str) -> MappingProxyType:
+    """A vocabulary's labels in the current language: {code: words}."""
+    return _labels_in(str(get_locale() or "en"), name)
+
+
+@cache
+def _labels_in(locale: str, name: str) -> MappingProxyType:
+    # Translated once per process and language (catalogues do not change while it runs).
+    return MappingProxyType({code: str(label) for code, label in VOCABULARIES[name].items()})
 
 
 def _conflict_message() -> str:
@@ -127,6 +158,35 @@ def _recommendation_forms(complaint, user, recommendations) -> dict:
     return forms
 
 
+FAST_WIDGETS = {Select: FastSelect(), HiddenInput: FastHiddenInput()}
+
+
+def _ready_to_render(forms: dict) -> None:
+    """Lists with their labels in words once per page, and WTForms' select and hidden inputs
+    written by faster widgets that write the same HTML (widgets.py). A label (a lazy string)
+    is otherwise translated twice for each option it is, in each form it is in (the blank
+    choice, the findings for every allegation)."""
+    words: dict[int, tuple[object, str]] = {}
+
+    def word(label):
+        if isinstance(label, str):
+            return label
+        if id(label) not in words:
+            words[id(label)] = (label, str(label))  # the label is kept, so its id stays its own
+        return words[id(label)][1]
+
+    for form in forms.values():
+        for field in form:
+            field.widget = FAST_WIDGETS.get(type(field.widget), field.widget)
+            if isinstance(field, SelectField) and isinstance(field.choices, list):
+                field.choices = [
+                    (choice[0], word(choice[1]), *choice[2:])
+                    if isinstance(choice, tuple)
+                    else choice
+                    for choice in field.choices
+                ]
+
+
 def _render_case(complaint: Complaint, status: int = 200, *, failed=None, problem=None):
     """Render the case page, then record that this person saw it, in one transaction."""
     user = current_user()
@@ -135,6 +195,7 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
     forms = _forms_for(complaint, user, actions)
     forms.update(_recommendation_forms(complaint, user, recommendations))
     forms.update(failed or {})
+    _ready_to_render(forms)
     # A refused action that is no longer open still shows what was typed, to copy.
     kept = None
     if failed:
@@ -146,16 +207,16 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
     html = render_template(
         "review/case.html",
         complaint=complaint,
-        status_label=STAFF_STATUS_LABELS.get(complaint.status, complaint.status),
+        status_label=_labels("status").get(complaint.status, complaint.status),
         withheld=withheld_actions(complaint, user),
         filer=complaint.person("filer"),
         affected=complaint.person("affected"),
         sections=filed.case_page_sections(complaint),
         story_labels=description.STORY_LABELS,
         attachments=services.case_attachments(complaint.id),
-        attachment_sources=ATTACHMENT_SOURCES,
-        requirement_labels=REQUIREMENT_LABELS,
-        timeline=services.timeline(complaint),
+        attachment_sources=_labels("attachment_source"),
+        requirement_labels=_labels("requirement"),
+        timeline=services.timeline(complaint, recommendations),
         assignment_actions=[a for a in actions if a.name in ASSIGNMENT_ACTIONS],
         other_actions=[a for a in actions if a.name not in ASSIGNMENT_ACTIONS],
         forms=forms,
@@ -165,23 +226,21 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
         due_at=due,
         due_days=(due.date() - utcnow().date()).days if due else None,
         overdue=deadlines.is_overdue(complaint),
-        channel_label=CHANNELS.get(complaint.channel, complaint.channel),
-        language_label=LANGUAGES.get(complaint.language, complaint.language),
-        status_labels=STAFF_STATUS_LABELS,
+        channel_label=_labels("channel").get(complaint.channel, complaint.channel),
+        language_label=_labels("language").get(complaint.language, complaint.language),
+        status_labels=_labels("status"),
         show_findings="findings" in forms or any(a.finding for a in complaint.allegations),
         show_recommendations=bool(recommendations)
         or any(key.startswith("recommendation:") for key in forms),
         missing_findings=sum(1 for a in complaint.allegations if a.finding is None),
         recommendations=recommendations,
         related=services.related_complaints(complaint, user),
-        duplicate_of=db.session.get(Complaint, complaint.duplicate_of_id)
-        if complaint.duplicate_of_id
-        else None,
-        allegation_labels=ALLEGATIONS,
-        finding_labels=FINDINGS,
-        closure_labels=CLOSURE_REASONS,
-        response_labels=AGENCY_RESPONSES,
-        attachment_type_labels=ATTACHMENT_TYPES,
+        duplicate_of=services.duplicate_original(complaint),
+        allegation_labels=_labels("allegation"),
+        finding_labels=_labels("finding"),
+        closure_labels=_labels("closure"),
+        response_labels=_labels("agency_response"),
+        attachment_type_labels=_labels("attachment_type"),
         can_edit_findings="findings" in forms,
         can_read_trail=user.can("audit.read"),
     )
@@ -194,8 +253,9 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
 @writes_on_get
 @requires("case.view")
 def case(complaint_id: int):
-    complaint = case_or_404(current_user(), complaint_id)
-    return _render_case(complaint)
+    # case_or_404's rule, with what the page shows loaded in the same few statements.
+    found = services.case_for_page(current_user(), complaint_id) or abort(404)
+    return _render_case(found.complaint)
 
 
 # --- saving changes ---------------------------------------------------------------------------
