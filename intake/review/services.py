@@ -5,10 +5,11 @@ names only) and, where it changes the case's substance (findings, recommendation
 bumps the case's version so a page loaded before it can no longer overwrite it.
 """
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
@@ -210,8 +211,10 @@ def related_complaints(complaint: Complaint, user) -> list[Related]:
     }
     cases: dict[int, RelatedCase] = {}
     reasons: dict[int, set[str]] = {}
-    for a_number, email, phone, *case in matches:
-        other = cases.get(case[0]) or cases.setdefault(case[0], RelatedCase(*case))
+    for a_number, email, phone, case_id, tracking_number, status, submitted_at in matches:
+        other = cases.get(case_id) or cases.setdefault(
+            case_id, RelatedCase(case_id, tracking_number, status, submitted_at)
+        )
         found = reasons.setdefault(other.id, set())
         if a_number and a_number in a_numbers:
             found.add(same["a_number"])
@@ -262,7 +265,7 @@ class TimelineEntry:
     actor: str
     change: tuple[str, str] | None = None
     body: str | None = None
-    facts: list[tuple[str, str]] = field(default_factory=list)
+    facts: list[tuple[str, str | None]] = field(default_factory=list)
     link: tuple[str, int] | None = None  # (tracking number, complaint id) of a duplicate's original
 
 
@@ -287,7 +290,7 @@ def _names(user_ids) -> dict[int, str]:
 def _notes_and_messages(complaint_id: int):
     """The case's notes and messages, in one statement: ({id: note}, {id: message}), each row
     with its id, body, time (at), writer (by_id) and, for a message, direction."""
-    rows = db.session.execute(
+    rows: Sequence[Any] = db.session.execute(
         union_all(
             select(
                 literal_column("'note'").label("kind"),
@@ -357,6 +360,7 @@ def timeline(complaint: Complaint, recommendations=None) -> list[TimelineEntry]:
     allegation_labels = {
         a.id: str(ALLEGATIONS.get(a.category, a.category)) for a in complaint.allegations
     }
+    recommendation_ids: Iterable[int]
     if recommendations is None:
         recommendation_ids = db.session.execute(
             select(Recommendation.id)
