@@ -29,7 +29,8 @@ NOBODY_SIGNED_IN = frozenset({ANONYMOUS})
 EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     # Public: the filing form, status look-up, language, reference data, health.
     ("pages.home", "GET"): EVERYONE,
-    ("pages.health", "GET"): EVERYONE,
+    ("jobs_health.health", "GET"): EVERYONE,
+    ("jobs_health.ready", "GET"): EVERYONE,
     ("static", "GET"): EVERYONE,
     ("i18n.choose", "GET"): EVERYONE,
     ("reference.counties", "GET"): EVERYONE,
