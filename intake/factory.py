@@ -10,8 +10,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import errors, i18n, pages, security
 from .accounts import models as _accounts_models  # noqa: F401 - for migrations, create_all
-from .accounts.access import current_user, load_current_user
 from .accounts import tasks as _accounts_tasks  # noqa: F401 - the schedule's jobs
+from .accounts.access import current_user, load_current_user
 from .accounts.cli import bp as accounts_cli
 from .accounts.views import bp as accounts
 from .attachments import models as _attachments_models  # noqa: F401

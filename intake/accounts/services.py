@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from intake.audit.services import record_event
@@ -275,9 +275,8 @@ def purge_ended_sessions() -> int:
             object_id=user_id,
             details={"reason": "idle"},
         )
-    ended = StaffSession.ended_at.is_not(None)
-    if idle_ones:
-        ended = ended | StaffSession.id.in_([session_id for session_id, _ in idle_ones])
+    idle_ids = [session_id for session_id, _user_id in idle_ones]
+    ended = or_(StaffSession.ended_at.is_not(None), StaffSession.id.in_(idle_ids))
     return rows_matched(db.session.execute(delete(StaffSession).where(ended)))
 
 

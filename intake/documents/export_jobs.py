@@ -36,7 +36,7 @@ def slots() -> list[str]:
     return [f"{SLOT_PREFIX}{n}" for n in range(int(current_app.config["EXPORTS_AT_ONCE"]))]
 
 
-@job("documents.export", retries=RETRIES, retry_delay=5, retry_backoff=2, context=True)
+@job("documents.export", retries=RETRIES, retry_delay=2, retry_backoff=2, context=True)
 def run_export(export_id: int, task: Any = None) -> None:
     export = db.session.get(DocumentExport, export_id)
     if export is None or export.status not in ("queued", "running"):

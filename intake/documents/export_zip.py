@@ -215,9 +215,7 @@ def make_export(
             for info in resumed.entries:
                 archive.filelist.append(info)
                 archive.NameToInfo[info.filename] = info
-            for done, complaint_id in enumerate(
-                complaint_ids[start_after:], start=start_after + 1
-            ):
+            for done, complaint_id in enumerate(complaint_ids[start_after:], start=start_after + 1):
                 user = db.session.get_one(User, user_id)
                 complaint = db.session.get(Complaint, complaint_id)
                 if complaint is None or not (user.active and can_work_on(user, complaint)):

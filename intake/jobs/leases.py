@@ -42,7 +42,9 @@ def acquire(name: str, holder: str, ttl: timedelta) -> bool:
         return True
     try:
         with db.session.begin_nested():
-            db.session.add(JobLease(name=name, holder=holder, acquired_at=now, expires_at=now + ttl))
+            db.session.add(
+                JobLease(name=name, holder=holder, acquired_at=now, expires_at=now + ttl)
+            )
     except IntegrityError:
         return False  # held by someone else, and not expired
     return True

@@ -31,6 +31,8 @@ class JobWorker(Base):
 
     name: Mapped[str] = mapped_column(String(120), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
+    # The queue it serves (JOBS_QUEUE): readiness counts only this installation's workers.
+    queue: Mapped[str] = mapped_column(String(40))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 

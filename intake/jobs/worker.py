@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select, text, update
 
 from intake.database import rows_matched, utcnow
@@ -33,6 +33,10 @@ def process_name(kind: str) -> str:
     return f"{kind}:{socket.gethostname()}:{os.getpid()}"[:120]
 
 
+def _queue() -> str:
+    return str(current_app.config.get("JOBS_QUEUE", "intake"))
+
+
 def beat(name: str, kind: str) -> None:
     """Record that this process is alive. Commits (its own unit of work)."""
     now = utcnow()
@@ -43,7 +47,9 @@ def beat(name: str, kind: str) -> None:
         .execution_options(synchronize_session=False)
     )
     if rows_matched(seen) == 0:
-        db.session.add(JobWorker(name=name, kind=kind, started_at=now, last_seen_at=now))
+        db.session.add(
+            JobWorker(name=name, kind=kind, queue=_queue(), started_at=now, last_seen_at=now)
+        )
     db.session.commit()
 
 
@@ -103,7 +109,10 @@ def status(limit: int = 20) -> Status:
         (row.name, row.kind, row.last_seen_at)
         for row in db.session.execute(
             select(JobWorker)
-            .where(JobWorker.last_seen_at > utcnow() - timedelta(hours=1))
+            .where(
+                JobWorker.queue == _queue(),
+                JobWorker.last_seen_at > utcnow() - timedelta(hours=1),
+            )
             .order_by(JobWorker.kind, JobWorker.name)
         ).scalars()
     ]
@@ -134,7 +143,9 @@ def problems(ready: bool) -> dict[str, str]:
         found["queue"] = type(error).__name__
     seen = db.session.execute(
         select(JobWorker.name).where(
-            JobWorker.kind == "worker", JobWorker.last_seen_at > utcnow() - ALIVE_WITHIN
+            JobWorker.kind == "worker",
+            JobWorker.queue == _queue(),
+            JobWorker.last_seen_at > utcnow() - ALIVE_WITHIN,
         )
     ).first()
     db.session.rollback()

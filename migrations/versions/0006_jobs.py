@@ -37,6 +37,7 @@ def upgrade():
         "job_workers",
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("queue", sa.String(length=40), nullable=False),
         sa.Column("started_at", intake.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", intake.database.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_job_workers")),
