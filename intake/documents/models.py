@@ -128,4 +128,4 @@ class DocumentExportPart(Base):
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     complaint_id: Mapped[int | None] = mapped_column(Integer)
-    entry: Mapped[dict | None] = mapped_column(JSON)
+    entry: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
