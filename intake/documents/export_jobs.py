@@ -11,17 +11,20 @@
 """
 
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
 from flask import current_app
 from huey import crontab
 
+from intake.complaints.models import Complaint
 from intake.extensions import db
 from intake.jobs import leases
 from intake.jobs.queue import enqueue_after_commit, job, periodic
+from intake.jobs.tasks import mark
 
-from . import exports
+from . import exports, summaries
 from .export_zip import Lease, Superseded
 from .models import DocumentExport
 
@@ -85,3 +88,13 @@ def sweep_exports() -> None:
     removed = exports.purge_expired()
     if removed:
         log.info("removed %d expired exports", removed)
+
+
+@job("documents.render-summary")
+def render_summary(complaint_id: int, marker: str | None = None) -> None:
+    """One case summary rendered and thrown away: the benchmark's unit of PDF work."""
+    started = time.time()
+    complaint = db.session.get_one(Complaint, complaint_id)
+    summaries.render_summary(complaint, redacted=False, language="en", generated_by="bench")
+    db.session.rollback()
+    mark(marker, started)

@@ -9,12 +9,18 @@ from .leases import exclusive
 from .queue import job
 
 
-@job("jobs.noop")
-def noop(marker: str | None = None) -> None:
-    """Does nothing; with ``marker``, appends one line to that file (the tests count them)."""
+def mark(marker: str | None, started: float) -> None:
+    """Append "pid started finished" to the file ``marker`` (the tests and the benchmark count
+    and time the jobs by these lines)."""
     if marker:
         with open(marker, "a", encoding="utf-8") as out:
-            out.write(f"{os.getpid()} {time.time():.6f}\n")
+            out.write(f"{os.getpid()} {started:.6f} {time.time():.6f}\n")
+
+
+@job("jobs.noop")
+def noop(marker: str | None = None) -> None:
+    """Does nothing; with ``marker``, says when (``mark``)."""
+    mark(marker, time.time())
 
 
 @job("jobs.exclusive-probe")

@@ -82,7 +82,7 @@ def run_consumer(app: Flask, kind: str, threads: int) -> None:
         # poll is one indexed read. Redis blocks on the queue, so the delay is moot there.
         initial_delay=0.05,
         backoff=1.2,
-        max_delay=0.5 if sqlite else 2.0,
+        max_delay=0.1 if sqlite else 2.0,
         scheduler_interval=1,
     )
     heartbeat = Heartbeat(app, process_name(kind), kind)
