@@ -146,6 +146,8 @@ def _through(queue_jobs, total: int, marker: Path) -> float:
     started = time.perf_counter()
     queue_jobs()
     while _count(marker) < total:
+        if time.perf_counter() - started > 300:
+            raise RuntimeError(f"only {_count(marker)} of {total} jobs ran in 300 s")
         time.sleep(0.005)
     return total / (time.perf_counter() - started)
 
@@ -158,6 +160,8 @@ def _latencies(tmp: Path, n: int) -> list[float]:
         queued = time.time()
         tasks.noop(str(marker))
         while not marker.exists() or not marker.read_text().strip():
+            if time.time() - queued > 60:
+                raise RuntimeError("a latency job did not start within 60 s")
             time.sleep(0.001)
         found.append((float(marker.read_text().split()[1]) - queued) * 1000)
     return found
@@ -178,6 +182,8 @@ def _export_time(app, user_id: int, ids: list[int]) -> float:
             db.session.rollback()
             if status in ("done", "failed"):
                 break
+            if time.perf_counter() - started > 900:
+                raise RuntimeError(f"the bench's export {export_id} was not done in 900 s")
             time.sleep(0.2)
         if status != "done":
             raise RuntimeError(f"the bench's export {export_id} failed")

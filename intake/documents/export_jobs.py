@@ -24,9 +24,10 @@ from intake.jobs import leases
 from intake.jobs.queue import enqueue_after_commit, job, periodic
 from intake.jobs.tasks import mark
 
-from . import exports, summaries
-from .export_zip import Lease, Superseded
+from . import exports
+from .export_zip import Lease, Superseded, summary_html
 from .models import DocumentExport
+from .pdf import render_pdf
 
 log = logging.getLogger(__name__)
 SLOT_PREFIX = "documents.export-slot-"
@@ -95,6 +96,7 @@ def render_summary(complaint_id: int, marker: str | None = None) -> None:
     """One case summary rendered and thrown away: the benchmark's unit of PDF work."""
     started = time.time()
     complaint = db.session.get_one(Complaint, complaint_id)
-    summaries.render_summary(complaint, redacted=False, language="en", generated_by="bench")
-    db.session.rollback()
+    html, _filename = summary_html(complaint, False, "en", "bench")
+    db.session.rollback()  # nothing is locked while the PDF renders
+    render_pdf(html, timeout=current_app.config.get("PDF_RENDER_TIMEOUT_SECONDS"))
     mark(marker, started)

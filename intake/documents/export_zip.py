@@ -223,7 +223,7 @@ def make_export(
                     db.session.rollback()
                     _store(progress, [b""], complaint_id=complaint_id, done=done)
                     continue
-                html, filename = _summary_html(complaint, redacted, language, user_name)
+                html, filename = summary_html(complaint, redacted, language, user_name)
                 # Nothing is locked while the PDF renders.
                 db.session.rollback()
                 rendered = renderer.render(html, timeout=timeout)
@@ -260,7 +260,7 @@ def make_export(
     )
 
 
-def _summary_html(complaint: Complaint, redacted: bool, language: str, generated_by: str):
+def summary_html(complaint: Complaint, redacted: bool, language: str, generated_by: str):
 
     with force_locale(language):
         context = summaries.summary_context(complaint, redacted=redacted)
