@@ -1,4 +1,5 @@
-# intake: `make run` serves the app on the embedded SQLite database; `make test` runs the suite.
+# intake: `make run` serves the app on the embedded SQLite database, with a job worker and the
+# scheduler beside it (Procfile); `make test` runs the suite.
 PYTHON ?= $(shell bash scripts/pick_python.sh)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,8 +10,8 @@ export INTAKE_ENV ?= development
 
 run: install assets translations db
 	@bash scripts/ensure_fonts.sh
-	@echo 'intake: http://127.0.0.1:'$${PORT:-5000}'/  (public filing form; staff sign-in as printed above; Ctrl-C stops)'
-	$(FLASK) run --port $${PORT:-5000}
+	@echo 'intake: http://127.0.0.1:'$${PORT:-5000}'/  (public filing form; staff sign-in as printed above; Ctrl-C stops the app, its worker and its scheduler)'
+	$(VENV)/bin/honcho start --port $${PORT:-5000} -f Procfile
 
 test: install assets translations
 	@bash scripts/ensure_chromium.sh

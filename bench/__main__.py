@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Protocol
 
-from . import documents, intake, oversight, report, staff, staff_data
+from . import documents, intake, jobs, oversight, report, staff, staff_data
 from .server import BACKENDS, BackendUnavailable, Server, log_errors, serve
 
 
@@ -30,6 +30,7 @@ SECTIONS: dict[str, Section] = {
     "staff": staff.measure,
     "documents": documents.measure,
     "oversight": oversight.measure,
+    "jobs": jobs.measure,
 }
 
 
@@ -70,6 +71,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=documents.DEFAULT_EXPORT_CASES,
         help="cases in the documents section's large bulk export (the small one has 100)",
+    )
+    parser.add_argument(
+        "--jobs-export-cases",
+        type=int,
+        default=jobs.DEFAULT_EXPORT_CASES,
+        help="cases in the jobs section's bulk export, timed with 1 and 2 workers",
     )
     parser.add_argument(
         "--oversight-runs",

@@ -73,7 +73,8 @@ def serve_database(
     instance: Path,
     secret_key: str | None = None,
 ) -> Iterator[Server]:
-    """Migrate the database at ``database_url`` (it may hold data) and serve the app on it."""
+    """Migrate the database at ``database_url`` (it may hold data) and serve the app on it,
+    with a job worker beside it (bulk exports are made by workers)."""
     env = app_environment(database_url, instance, secret_key)
     migrate(env)
     with _gunicorn("app:app", env, backend, database_url, workers, instance) as server:
@@ -99,6 +100,11 @@ def _gunicorn(
 ) -> Iterator[Server]:
     port = _free_port()
     log_path = instance / f"gunicorn-{port}.log"
+    worker_log = (instance / f"worker-{port}.log").open("wb")
+    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker"],
+        cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
     command = [
         sys.executable, "-m", "gunicorn", app,
         "--bind", f"127.0.0.1:{port}",
@@ -116,6 +122,8 @@ def _gunicorn(
             yield Server(backend, base_url, database_url, workers, log_path)
         finally:
             _stop(process)
+            _stop(worker)
+            worker_log.close()
 
 
 @contextmanager

@@ -28,7 +28,7 @@ PREFIX = "INTAKE_"
 # Variables with the prefix that are not settings of the app: the test suite's screenshots.
 OTHER_PREFIXED_VARIABLES = frozenset({"INTAKE_SCREENSHOTS"})
 # Never repeated in an error message.
-SECRET_VARIABLES = frozenset({"SECRET_KEY", "DATABASE_URL"})
+SECRET_VARIABLES = frozenset({"SECRET_KEY", "DATABASE_URL", "REDIS_URL"})
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -116,8 +116,19 @@ class Settings(BaseSettings):
     # render, 5,000 cases an export) stay with the code that uses them.
     PDF_RENDER_TIMEOUT_SECONDS: Annotated[float, Field(gt=0)] | None = None
     DOCUMENT_EXPORT_MAX_CASES: Count | None = None
+    # The job queue (intake/jobs): Redis when set (production: every worker on every machine
+    # takes jobs from it); otherwise a SQLite file, by default jobs.sqlite3 in the instance
+    # folder (one machine, no server).
+    REDIS_URL: str | None = None
+    JOBS_SQLITE_PATH: str | None = None
+    # The queue's name in its storage: installations (or test runs) sharing a Redis differ.
+    JOBS_QUEUE: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,40}$")] = "intake"
+    # Bulk exports made at once across the installation; the others wait their turn.
+    EXPORTS_AT_ONCE: Count = 2
+    # An export whose worker has not written for this long is taken over by another worker.
+    EXPORT_STALE_SECONDS: Count = 90
 
-    @field_validator("INTAKE_INSTANCE_PATH")
+    @field_validator("INTAKE_INSTANCE_PATH", "JOBS_SQLITE_PATH")
     @classmethod
     def _absolute(cls, value: str | None) -> str | None:
         return None if value is None else str(Path(value).expanduser().resolve())
@@ -221,6 +232,11 @@ class Settings(BaseSettings):
             ),
             "SESSION_COOKIE_NAME": "intake_session",
             "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+            "REDIS_URL": self.REDIS_URL,
+            "JOBS_SQLITE_PATH": self.JOBS_SQLITE_PATH or str(Path(instance_path) / "jobs.sqlite3"),
+            "JOBS_QUEUE": self.JOBS_QUEUE,
+            "EXPORTS_AT_ONCE": self.EXPORTS_AT_ONCE,
+            "EXPORT_STALE_SECONDS": self.EXPORT_STALE_SECONDS,
         }
         if self.PDF_RENDER_TIMEOUT_SECONDS is not None:
             config["PDF_RENDER_TIMEOUT_SECONDS"] = self.PDF_RENDER_TIMEOUT_SECONDS

@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import errors, i18n, pages, security
 from .accounts import models as _accounts_models  # noqa: F401 - for migrations, create_all
+from .accounts import tasks as _accounts_tasks  # noqa: F401 - the schedule's jobs
 from .accounts.access import current_user, load_current_user
 from .accounts.cli import bp as accounts_cli
 from .accounts.views import bp as accounts
@@ -17,16 +18,23 @@ from .attachments import models as _attachments_models  # noqa: F401
 from .audit import models as _audit_models  # noqa: F401
 from .audit.cli import bp as audit_cli
 from .complaints import models as _complaints_models  # noqa: F401
+from .complaints import tasks as _complaints_tasks  # noqa: F401
 from .complaints.drafts import STEP_TITLES
 from .complaints.entry import bp as entry
 from .complaints.views import bp as complaints
 from .config import Settings, default_instance_path, folder
 from .database import configure_engine, include_in_autogenerate
 from .demo.cli import bp as demo_cli
+from .documents import export_jobs as _export_jobs  # noqa: F401 - the export jobs
 from .documents import models as _documents_models  # noqa: F401
 from .documents.rendering import page_numbers_css
 from .documents.views import bp as documents
 from .extensions import babel, csrf, db, migrate
+from .jobs import models as _jobs_models  # noqa: F401
+from .jobs import queue as jobs_queue
+from .jobs import tasks as _jobs_tasks  # noqa: F401
+from .jobs.cli import bp as jobs_cli
+from .jobs.views import bp as jobs_health
 from .oversight import models as _oversight_models  # noqa: F401
 from .oversight.views import bp as oversight
 from .queue.views import bp as queue
@@ -36,6 +44,7 @@ from .reference.views import bp as reference
 from .review import models as _review_models  # noqa: F401
 from .review.views import bp as review
 from .tracking import models as _tracking_models  # noqa: F401
+from .tracking import tasks as _tracking_tasks  # noqa: F401
 from .tracking.views import bp as tracking
 
 
@@ -70,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     with app.app_context():
         configure_engine(db.engine, app.config["DB_LOCK_TIMEOUT_MS"])
+    jobs_queue.configure(app)
 
     # Resolve every relationship now, not inside the first request's write transaction.
     configure_mappers()
@@ -85,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     app.before_request(load_current_user)
     for blueprint in (
         pages.bp,
+        jobs_health,
         i18n.bp,
         complaints,
         tracking,
@@ -98,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         oversight,
         audit_cli,
         demo_cli,
+        jobs_cli,
     ):
         app.register_blueprint(blueprint)
 

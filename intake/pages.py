@@ -8,9 +8,3 @@ bp = Blueprint("pages", __name__)
 @bp.route("/")
 def home():
     return render_template("pages/home.html")
-
-
-@bp.route("/healthz")
-def health():
-    # Trivial endpoint: the benchmarks' baseline, and a load balancer's probe.
-    return {"status": "ok"}

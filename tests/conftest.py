@@ -7,7 +7,13 @@ empty tables (reference data kept).
 
 import os
 import re
+import signal
+import subprocess
+import sys
+import tempfile
 import threading
+import time
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -16,9 +22,15 @@ from werkzeug.serving import make_server
 
 from intake.extensions import db
 from intake.factory import create_app
+from intake.jobs.models import JobWorker
+from intake.jobs.queue import huey
 
 REFERENCE_TABLES = {"states", "counties", "alembic_version"}
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+ROOT = Path(__file__).resolve().parent.parent
+# Apps made without a queue of their own (create_app(_test_config(...))) share this file,
+# never the checkout's instance folder.
+DEFAULT_JOBS_PATH = str(Path(tempfile.gettempdir()) / f"intake-test-jobs-{os.getpid()}.sqlite3")
 
 
 def _reset_postgres_schema(url: str) -> None:
@@ -35,6 +47,7 @@ def _test_config(url: str, **extra) -> dict:
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "SQLALCHEMY_DATABASE_URI": url,
         "DB_LOCK_TIMEOUT_MS": 300,
+        "JOBS_SQLITE_PATH": DEFAULT_JOBS_PATH,
         **extra,
     }
 
@@ -73,9 +86,92 @@ def app_config():
     return {}
 
 
+@pytest.fixture(scope="session")
+def jobs_config(database_url, tmp_path_factory) -> dict:
+    """The job queue the tests' apps and workers share: for SQLite, Huey's SQLite storage;
+    with PostgreSQL, Redis when TEST_REDIS_URL is set (as .ci/run sets it)."""
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if database_url.startswith("postgresql") and redis_url:
+        config = {"REDIS_URL": redis_url, "JOBS_QUEUE": f"test-{os.getpid()}"}
+    else:
+        path = tmp_path_factory.mktemp("jobs") / "jobs.sqlite3"
+        config = {"JOBS_SQLITE_PATH": str(path), "JOBS_QUEUE": "test"}
+    return config
+
+
+def worker_environment(database_url: str, jobs: dict, **extra) -> dict:
+    """The environment of a `flask jobs ...` process for the tests' database and queue."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("INTAKE_") or key == "INTAKE_SCREENSHOTS"
+    }
+    env.update(
+        {
+            "INTAKE_ENV": "testing",
+            "SECRET_KEY": _test_config(database_url)["SECRET_KEY"],
+            "DATABASE_URL": database_url,
+            "REDIS_URL": "",
+            **{key: str(value) for key, value in jobs.items()},
+            **{key: str(value) for key, value in extra.items()},
+        }
+    )
+    return env
+
+
+def start_jobs_process(database_url: str, jobs: dict, kind="worker", *args, log=None, **extra):
+    """A real `flask jobs worker` (or scheduler) process; stop it with stop_process."""
+    command = [sys.executable, "-m", "flask", "--app", "app", "jobs", kind, *args]
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=worker_environment(database_url, jobs, **extra),
+        stdout=log or subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop_process(process: subprocess.Popen, sig=signal.SIGTERM) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)
+
+
+def wait_for_worker(app, seconds=30) -> None:
+    """Until a worker has written its heartbeat into the (emptied) tables."""
+    deadline = time.monotonic() + seconds
+    with app.app_context():
+        while time.monotonic() < deadline:
+            if db.session.execute(db.select(JobWorker)).first() is not None:
+                db.session.rollback()
+                return
+            db.session.rollback()
+            time.sleep(0.1)
+    raise AssertionError("no worker started")
+
+
+@pytest.fixture(scope="session")
+def jobs_worker(database_url, jobs_config, tmp_path_factory):
+    """One real worker process (two job threads) for the whole run on this backend's
+    database and queue. Tests about the queue itself start their own."""
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    app = create_app(_test_config(database_url, **jobs_config))
+    huey.flush()  # nothing left in a shared Redis from an earlier run
+    with open(log_path, "wb") as log:
+        process = start_jobs_process(database_url, jobs_config, "worker", "--threads", "2", log=log)
+    yield process
+    stop_process(process)
+    del app
+
+
 @pytest.fixture
-def app(database_url, app_config):
-    app = create_app(_test_config(database_url, **app_config))
+def app(database_url, app_config, jobs_config):
+    app = create_app(_test_config(database_url, **{**jobs_config, **app_config}))
     _empty_tables(app)
     yield app
     _empty_tables(app)

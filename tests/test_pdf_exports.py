@@ -1,9 +1,11 @@
-"""Bulk export: a ZIP of case summaries for a queue selection, made in the background in
-parts, with progress, only for the person who asked, with every summary audited."""
+"""Bulk export: a ZIP of case summaries for a queue selection, made by a job worker in
+parts, with progress, only for the person who asked, with every summary audited.
+
+The exports started through the web are made by the run's real worker process
+(``jobs_worker``); tests of the making itself call it in this process."""
 
 import io
 import re
-import threading
 import time
 import tracemalloc
 import zipfile
@@ -20,7 +22,7 @@ from intake.audit.models import AuditEvent
 from intake.complaints.models import Complaint
 from intake.database import utcnow
 from intake.demo.generator import generate_complaints
-from intake.documents import exports
+from intake.documents import export_jobs, export_zip, exports
 from intake.documents.models import DocumentExport, DocumentExportPart
 from intake.extensions import db
 from tests.conftest import csrf_token
@@ -29,13 +31,26 @@ from tests.staff import staff_client
 
 
 @pytest.fixture(autouse=True)
-def no_export_outlives_its_test(app):
-    """Export threads write to the test database: none may run into the next test."""
+def no_export_outlives_its_test(app, jobs_worker):
+    """The worker writes to the test database: no export it makes may run into the next
+    test."""
     yield
-    for thread in threading.enumerate():
-        if thread.name.startswith("document-export-"):
-            thread.join(timeout=120)
-            assert not thread.is_alive(), thread.name
+    deadline = time.monotonic() + 120
+    with app.app_context():
+        while time.monotonic() < deadline:
+            working = db.session.execute(
+                select(func.count())
+                .select_from(DocumentExport)
+                .where(
+                    DocumentExport.status == "running",
+                    DocumentExport.heartbeat_at > utcnow() - timedelta(seconds=10),
+                )
+            ).scalar_one()
+            db.session.rollback()
+            if not working:
+                return
+            time.sleep(0.2)
+    raise AssertionError("an export was still being made")
 
 
 def start(staff, **fields):
@@ -366,21 +381,31 @@ def test_an_older_attempt_stops_writing(app):
 
 
 def test_the_zip_is_stored_and_sent_in_parts(app, monkeypatch):
-    monkeypatch.setattr(exports, "PART_BYTES", 16 * 1024)
+    monkeypatch.setattr(export_zip, "PART_BYTES", 16 * 1024)
     staff = staff_client(app, "supervisor")
     with app.app_context():
         generate_complaints(3, seed=17)
-    url = start(staff, status="all")
-    wait(staff, url)
-    with app.app_context():
-        sizes = (
-            db.session.execute(
-                select(func.length(DocumentExportPart.data)).order_by(DocumentExportPart.seq)
-            )
-            .scalars()
-            .all()
-        )
-    assert len(sizes) > 3 and max(sizes) == 16 * 1024 and sizes[-1] <= 16 * 1024
+        user = db.session.get(User, staff.staff.id)
+        ids = db.session.execute(select(Complaint.id)).scalars().all()
+        export_id = exports.start_export(user, ids, redacted=False).id
+        db.session.commit()
+        attempt = exports.claim(export_id)
+        db.session.commit()
+        exports.make_export(export_id, attempt, "en")
+        rows = db.session.execute(
+            select(
+                func.length(DocumentExportPart.data),
+                DocumentExportPart.complaint_id,
+                DocumentExportPart.entry,
+            ).order_by(DocumentExportPart.seq)
+        ).all()
+    sizes = [size for size, _case, _entry in rows]
+    assert len(sizes) > 4 and max(sizes) == 16 * 1024
+    # Each case's parts, its entry on the last; the list and the directory last of all.
+    cases = [case for _size, case, _entry in rows]
+    assert cases[-1] is None and set(cases[:-1]) == set(ids)
+    assert sorted(case for _size, case, entry in rows if entry) == sorted(ids)
+    url = f"/staff/documents/exports/{export_id}"
     archive = download(staff, url)
     assert archive.testzip() is None and len(archive.namelist()) == 4
 
@@ -395,8 +420,9 @@ def test_expired_exports_are_gone(app):
         db.session.execute(update(DocumentExport).values(expires_at=utcnow() - timedelta(hours=1)))
         db.session.commit()
     assert staff.get(url).status_code == 404
-    newer = start(staff, status="all")  # a new export clears expired ones away
+    newer = start(staff, status="all")
     wait(staff, newer)
+    export_jobs.sweep_exports.call_local()  # the schedule's sweep, every minute
     with app.app_context():
         assert (
             db.session.execute(select(func.count()).select_from(DocumentExport)).scalar_one() == 1
@@ -405,7 +431,7 @@ def test_expired_exports_are_gone(app):
 
 def test_memory_while_exporting_does_not_grow_with_the_number_of_cases(app, monkeypatch):
     """Python memory of the process making the ZIP (rendering happens in the worker process)."""
-    monkeypatch.setattr(exports, "PART_BYTES", 64 * 1024)
+    monkeypatch.setattr(export_zip, "PART_BYTES", 64 * 1024)
     staff = staff_client(app, "supervisor")
     with app.app_context():
         generate_complaints(16, seed=19)

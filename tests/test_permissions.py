@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from intake.audit.models import AuditEvent
 from intake.extensions import db
 from intake.factory import create_app
+from intake.jobs.models import JobWorker
 from tests.conftest import CSRF_RE, _test_config
 from tests.staff import log_in, make_user
 
@@ -29,7 +30,8 @@ NOBODY_SIGNED_IN = frozenset({ANONYMOUS})
 EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     # Public: the filing form, status look-up, language, reference data, health.
     ("pages.home", "GET"): EVERYONE,
-    ("pages.health", "GET"): EVERYONE,
+    ("jobs_health.health", "GET"): EVERYONE,
+    ("jobs_health.ready", "GET"): EVERYONE,
     ("static", "GET"): EVERYONE,
     ("i18n.choose", "GET"): EVERYONE,
     ("reference.counties", "GET"): EVERYONE,
@@ -184,10 +186,19 @@ def _refused(role: str, response) -> bool:
     return role == ANONYMOUS and response.status_code == 302 and "/staff/sign-in?next=" in location
 
 
+def _a_worker_was_seen(app) -> None:
+    with app.app_context():
+        queue = app.config["JOBS_QUEUE"]
+        db.session.add(JobWorker(name="worker:test", kind="worker", queue=queue))
+        db.session.commit()
+
+
 @pytest.mark.parametrize(("endpoint", "method", "rule"), ROUTES, ids=lambda v: str(v))
 def test_permission_matrix(app, world, endpoint, method, rule):
     """Each role in turn on one route (one sample world per route keeps the suite quick)."""
     url = _url(rule, world)
+    if endpoint == "jobs_health.ready":
+        _a_worker_was_seen(app)  # else it answers 503: no worker; this test is about who asks
     wrong = []
     for role in sorted(EVERYONE):
         allowed = role in EXPECTED[(endpoint, method)]

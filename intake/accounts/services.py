@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from intake.audit.services import record_event
@@ -126,11 +126,17 @@ def record_throttled(user: User | None) -> None:
     _audit_sign_in(user, succeeded=False, reason="throttled")
 
 
-def record_attempt(email: str, client: str, user: User | None, succeeded: bool, reason: str):
+def purge_old_attempts() -> int:
+    """Sign-in attempts older than four throttling windows count for nothing: delete them;
+    how many. Flushes. Run by the schedule (accounts/tasks.py)."""
     window = timedelta(minutes=current_app.config["SIGNIN_WINDOW_MINUTES"])
-    db.session.execute(
+    result = db.session.execute(
         delete(SignInAttempt).where(SignInAttempt.attempted_at < utcnow() - 4 * window)
     )
+    return rows_matched(result)
+
+
+def record_attempt(email: str, client: str, user: User | None, succeeded: bool, reason: str):
     db.session.add(
         SignInAttempt(
             account_key=_keyed("account", email.strip().lower()),
@@ -255,6 +261,29 @@ def end_session(staff_session: StaffSession) -> None:
         object_type="user",
         object_id=staff_session.user_id,
     )
+
+
+def purge_ended_sessions() -> int:
+    """Delete the sessions that have ended: signed out or ended by the app, and those idle
+    past ``STAFF_IDLE_MINUTES`` (each audited as ended, as a visit would have done); how
+    many. Flushes. Run by the schedule (accounts/tasks.py)."""
+    idle = timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
+    idle_ones = db.session.execute(
+        select(StaffSession.id, StaffSession.user_id).where(
+            StaffSession.ended_at.is_(None), StaffSession.last_seen_at < utcnow() - idle
+        )
+    ).all()
+    for _session_id, user_id in idle_ones:
+        record_event(
+            "auth.session_ended",
+            actor_type="system",
+            object_type="user",
+            object_id=user_id,
+            details={"reason": "idle"},
+        )
+    idle_ids = [session_id for session_id, _user_id in idle_ones]
+    ended = or_(StaffSession.ended_at.is_not(None), StaffSession.id.in_(idle_ids))
+    return rows_matched(db.session.execute(delete(StaffSession).where(ended)))
 
 
 def end_all_sessions(user: User) -> None:

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
-from intake.database import utcnow
+from intake.database import rows_matched, utcnow
 from intake.extensions import db
 from intake.forms import without_control_characters
 
@@ -54,11 +54,17 @@ def current_token() -> str | None:
     return session.get(SESSION_KEY)
 
 
-def start_draft() -> Draft:
-    """A new draft for this browser; expired drafts are swept on the way."""
-    db.session.execute(
+def purge_expired() -> int:
+    """Delete the drafts past their expiry that were never filed; how many. Flushes. Run by
+    the schedule (complaints/tasks.py), whether or not anyone files."""
+    result = db.session.execute(
         delete(Draft).where(Draft.expires_at < utcnow(), Draft.complaint_id.is_(None))
     )
+    return rows_matched(result)
+
+
+def start_draft() -> Draft:
+    """A new draft for this browser."""
     token = identifiers.new_draft_token()
     draft = Draft(
         token_hash=identifiers.token_hash(token), answers={}, expires_at=utcnow() + _ttl()

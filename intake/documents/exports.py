@@ -8,15 +8,17 @@ their timeout) and longer than anyone wants to stare at a spinning download. So:
 - ``start_export`` records what was asked for (the case ids this person may open, nothing
   else) as a ``DocumentExport`` row and the request returns at once, to a progress page that
   refreshes itself (a ``Refresh`` header, no JavaScript) until the ZIP is ready.
-- A background thread in the app process makes the ZIP. ``zipfile`` writes to a stream that
-  cannot seek, so each PDF goes out as soon as it is rendered; the stream cuts what it is given
-  into 1 MiB ``DocumentExportPart`` rows. At no point does memory hold more than one PDF and one
-  part, whether the export has 10 cases or 10,000. The thread renders with its own render worker
-  process, so people's other documents are not queued behind the export.
+- A job (``export_jobs.run_export``, queued once the request commits) makes the ZIP in a
+  worker process, never in a web process; at most ``EXPORTS_AT_ONCE`` run at a time across
+  the installation (export slots, ``intake.jobs.leases``), the others wait their turn.
+  ``zipfile`` writes to a stream that cannot seek, so each PDF goes out as soon as it is
+  rendered, stored per case in ``DocumentExportPart`` rows (``export_zip``). At no point does
+  memory hold more than one PDF and its parts, whether the export has 10 cases or 10,000.
 - Progress and a heartbeat are written after every case, with that case's audit event. Any app
-  process can show progress or serve the download: nothing lives only in the thread. If the
-  process dies, the heartbeat stops; the next look at the progress page notices and starts the
-  export again (``claim`` bumps ``attempt``; a straggler from an earlier attempt stops writing).
+  process can show progress or serve the download: nothing lives only in the worker. If the
+  worker dies, the heartbeat stops; the export sweep (or the next look at the progress page)
+  queues the job again, and the worker that takes it goes on from the last case stored
+  (``claim`` bumps ``attempt``; a straggler from an earlier attempt stops writing).
 - The download streams the parts in order, one row in memory at a time.
 - Exports are personal data at rest: each is kept for ``EXPORT_TTL`` and then deleted, and only
   the person who asked for it can see its progress or download it.
@@ -27,17 +29,11 @@ the ZIP's list says so).
 """
 
 import logging
-import threading
-import zipfile
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import IO, cast
 
-from flask import Flask, current_app, g
-from flask_babel import force_locale, ngettext
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 
-from intake.accounts.models import User
 from intake.audit.services import record_event
 from intake.complaints.models import Complaint
 from intake.database import rows_matched, utcnow
@@ -45,23 +41,25 @@ from intake.extensions import db
 from intake.queue import saved_searches, search
 from intake.queue import services as queue_services
 from intake.queue.forms import QueueForm
-from intake.review.access import can_work_on, sees_whole_queue, visible_to
+from intake.review.access import sees_whole_queue, visible_to
 
-from . import rendering, summaries
+from .export_zip import PART_BYTES, Renderer, Superseded, make_export
 from .models import DocumentExport, DocumentExportPart
-from .pdf import Renderer
+
+__all__ = ["PART_BYTES", "Renderer", "Superseded", "make_export"]
 
 EXPORT_TTL = timedelta(hours=24)
-PART_BYTES = 1024 * 1024
-# No heartbeat for this long: the thread making the export is gone.
-STALE_AFTER = timedelta(seconds=90)
 DEFAULT_MAX_CASES = 5000
+# A queued export without a job for this long (the crash between commit and queueing, or a
+# queue that lost it) is queued again by the sweep.
+REQUEUE_AFTER = timedelta(seconds=60)
 
 log = logging.getLogger(__name__)
 
 
-class Superseded(RuntimeError):
-    """Another attempt took over this export: this one stops writing."""
+def stale_after() -> timedelta:
+    """No heartbeat for this long: the worker making the export is gone."""
+    return timedelta(seconds=int(current_app.config.get("EXPORT_STALE_SECONDS", 90)))
 
 
 def max_cases() -> int:
@@ -114,10 +112,11 @@ def queue_selection(user, args) -> tuple[list[int], bool]:
 # --- starting, claiming, watching -------------------------------------------------------------
 
 
-def start_export(user, complaint_ids: list[int], *, redacted: bool) -> DocumentExport:
-    """Record the export (ids only) and its audit event. Flushes; the view commits, then calls
-    ``launch``."""
-    purge_expired()
+def start_export(
+    user, complaint_ids: list[int], *, redacted: bool, language: str = "en"
+) -> DocumentExport:
+    """Record the export (ids only) and its audit event. Flushes; the view queues the job
+    (after commit) and commits."""
     export = DocumentExport(
         requested_by_id=user.id,
         status="queued",
@@ -127,6 +126,7 @@ def start_export(user, complaint_ids: list[int], *, redacted: bool) -> DocumentE
         done=0,
         size_bytes=0,
         attempt=0,
+        language=language,
         expires_at=utcnow() + EXPORT_TTL,
     )
     db.session.add(export)
@@ -142,10 +142,14 @@ def start_export(user, complaint_ids: list[int], *, redacted: bool) -> DocumentE
     return export
 
 
-def purge_expired() -> None:
-    expired = select(DocumentExport.id).where(DocumentExport.expires_at < utcnow())
+def purge_expired() -> int:
+    """Delete the exports past their ``expires_at``, parts first; how many. Flushes."""
+    now = utcnow()
+    expired = select(DocumentExport.id).where(DocumentExport.expires_at < now)
     db.session.execute(delete(DocumentExportPart).where(DocumentExportPart.export_id.in_(expired)))
-    db.session.execute(delete(DocumentExport).where(DocumentExport.expires_at < utcnow()))
+    return rows_matched(
+        db.session.execute(delete(DocumentExport).where(DocumentExport.expires_at < now))
+    )
 
 
 def export_for(user, export_id: int) -> DocumentExport | None:
@@ -157,230 +161,91 @@ def export_for(user, export_id: int) -> DocumentExport | None:
 
 
 def is_stale(export: DocumentExport) -> bool:
-    if export.status == "queued":
-        return export.heartbeat_at is None or export.heartbeat_at < utcnow() - STALE_AFTER
+    """Running without a heartbeat for ``stale_after``: its worker is gone."""
     return export.status == "running" and (
-        export.heartbeat_at is None or export.heartbeat_at < utcnow() - STALE_AFTER
+        export.heartbeat_at is None or export.heartbeat_at < utcnow() - stale_after()
     )
 
 
 def claim(export_id: int) -> int | None:
-    """Take the export for a new attempt if nobody is working on it; the attempt number, or
-    None. One conditional UPDATE, so two processes noticing a stale export at once cannot both
-    win. Flushes; the caller commits."""
-    stale_before = utcnow() - STALE_AFTER
+    """Take the export for a new attempt if it is waiting, or if the worker making it is
+    gone; the attempt number, or None. One conditional UPDATE, so two workers taking the
+    same export at once cannot both win. What earlier attempts stored is kept: the new
+    attempt goes on from there. Flushes; the caller commits."""
+    stale_before = utcnow() - stale_after()
     result = db.session.execute(
         update(DocumentExport)
         .where(
             DocumentExport.id == export_id,
-            DocumentExport.status.in_(("queued", "running")),
-            (DocumentExport.heartbeat_at.is_(None)) | (DocumentExport.heartbeat_at < stale_before),
+            (DocumentExport.status == "queued")
+            | (
+                (DocumentExport.status == "running")
+                & (
+                    DocumentExport.heartbeat_at.is_(None)
+                    | (DocumentExport.heartbeat_at < stale_before)
+                )
+            ),
         )
-        .values(
-            status="running",
-            attempt=DocumentExport.attempt + 1,
-            heartbeat_at=utcnow(),
-            done=0,
-            size_bytes=0,
-        )
+        .values(status="running", attempt=DocumentExport.attempt + 1, heartbeat_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if rows_matched(result) != 1:
         return None
-    db.session.execute(delete(DocumentExportPart).where(DocumentExportPart.export_id == export_id))
     return db.session.execute(
         select(DocumentExport.attempt).where(DocumentExport.id == export_id)
     ).scalar_one()
 
 
-def launch(app: Flask, export_id: int, attempt: int, language: str) -> threading.Thread:
-    """Make the export in a background thread of this process."""
-    thread = threading.Thread(
-        target=_run_in_app,
-        args=(app, export_id, attempt, language),
-        name=f"document-export-{export_id}",
-        daemon=True,
-    )
-    thread.start()
-    return thread
-
-
-# --- making the ZIP ---------------------------------------------------------------------------
-
-
-class PartWriter:
-    """A write-only, unseekable stream that zipfile writes to; whole parts are taken out by
-    ``take_parts`` and stored by the caller inside its own transaction."""
-
-    def __init__(self):
-        self._buffer = bytearray()
-        self.written = 0
-
-    def write(self, data) -> int:
-        self._buffer += data
-        self.written += len(data)
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def take_parts(self, *, final: bool = False) -> list[bytes]:
-        parts = []
-        while len(self._buffer) >= PART_BYTES or (final and self._buffer):
-            parts.append(bytes(self._buffer[:PART_BYTES]))
-            del self._buffer[:PART_BYTES]
-        return parts
-
-
-@dataclass
-class _Progress:
-    export_id: int
-    attempt: int
-    next_seq: int = 0
-
-
-def _store(progress: _Progress, parts: list[bytes], **values) -> None:
-    """Write parts and progress, if this attempt still owns the export. Commits."""
-    owner = db.session.execute(
-        select(DocumentExport.attempt).where(DocumentExport.id == progress.export_id)
-    ).scalar_one_or_none()
-    if owner != progress.attempt:
-        db.session.rollback()
-        raise Superseded(progress.export_id)
-    for data in parts:
-        db.session.add(
-            DocumentExportPart(export_id=progress.export_id, seq=progress.next_seq, data=data)
-        )
-        progress.next_seq += 1
+def mark_waiting(export_id: int) -> None:
+    """A job is waiting for an export slot: the sweep need not queue another. Flushes."""
     db.session.execute(
         update(DocumentExport)
-        .where(DocumentExport.id == progress.export_id)
-        .values(heartbeat_at=utcnow(), **values)
+        .where(DocumentExport.id == export_id, DocumentExport.status == "queued")
+        .values(heartbeat_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
 
 
-def _run_in_app(app: Flask, export_id: int, attempt: int, language: str) -> None:
-    with app.app_context():
-        # Flask-Babel keeps its locale on ``g``; an empty ``g`` means "no context" to it.
-        g.document_export_id = export_id
-        try:
-            make_export(export_id, attempt, language)
-        except Superseded:
-            log.info("export %s: taken over by a newer attempt", export_id)
-        except Exception:
-            log.exception("export %s failed", export_id)
-            db.session.rollback()
-            db.session.execute(
-                update(DocumentExport)
-                .where(DocumentExport.id == export_id, DocumentExport.attempt == attempt)
-                .values(status="failed", finished_at=utcnow())
-                .execution_options(synchronize_session=False)
-            )
-            db.session.commit()
-        finally:
-            db.session.remove()
-
-
-def make_export(export_id: int, attempt: int, language: str, renderer: Renderer | None = None):
-    """Render each case's summary into the ZIP, storing parts and progress as it goes."""
-    export = db.session.get_one(DocumentExport, export_id)
-    complaint_ids, redacted = list(export.complaint_ids), export.redacted
-    user = db.session.get_one(User, export.requested_by_id)
-    user_id, user_name = user.id, user.name
-    db.session.commit()
-    own_renderer = renderer is None
-    renderer = renderer or Renderer()
-    progress = _Progress(export_id, attempt)
-    writer = PartWriter()
-    left_out: list[int] = []
-    included: list[str] = []
-    timeout = current_app.config.get("PDF_RENDER_TIMEOUT_SECONDS")
-    try:
-        with zipfile.ZipFile(
-            cast(IO[bytes], writer), "w", compression=zipfile.ZIP_STORED
-        ) as archive:
-            for done, complaint_id in enumerate(complaint_ids, start=1):
-                user = db.session.get_one(User, user_id)
-                complaint = db.session.get(Complaint, complaint_id)
-                if complaint is None or not (user.active and can_work_on(user, complaint)):
-                    left_out.append(complaint_id)
-                    db.session.rollback()
-                    _store(progress, writer.take_parts(), done=done)
-                    continue
-                html, filename = _summary_html(complaint, redacted, language, user_name)
-                # Nothing is locked while the PDF renders.
-                db.session.rollback()
-                rendered = renderer.render(html, timeout=timeout)
-                archive.writestr(_entry(filename), rendered.data)
-                included.append(filename)
-                rendering.record_export(
-                    "case_summary_redacted" if redacted else "case_summary",
-                    complaint_id,
-                    actor_type="staff",
-                    actor_id=user_id,
-                    export_id=export_id,
-                    pages=rendered.pages,
-                )
-                _store(progress, writer.take_parts(), done=done)
-                db.session.expunge_all()
-            archive.writestr(_entry("contents.txt"), _contents(included, left_out, language))
-    finally:
-        if own_renderer:
-            renderer.close()
-    _store(
-        progress,
-        writer.take_parts(final=True),
-        status="done",
-        finished_at=utcnow(),
-        size_bytes=writer.written,
-        done=len(complaint_ids),
+def let_go(export_id: int, attempt: int, *, reason: str | None) -> None:
+    """This attempt stops: with a reason, the export has failed for good (the person sees
+    why); without, it waits for the job's next try, which may take it at once. Flushes."""
+    values: dict = (
+        {"status": "failed", "finished_at": utcnow(), "failure_reason": reason}
+        if reason
+        else {"status": "queued", "heartbeat_at": None}
+    )
+    db.session.execute(
+        update(DocumentExport)
+        .where(DocumentExport.id == export_id, DocumentExport.attempt == attempt)
+        .values(**values)
+        .execution_options(synchronize_session=False)
     )
 
 
-def _summary_html(complaint: Complaint, redacted: bool, language: str, generated_by: str):
-
-    with force_locale(language):
-        context = summaries.summary_context(complaint, redacted=redacted)
-    html = rendering.document_html(
-        "summary.html",
-        language,
-        **context,
-        chain_head=rendering.chain_head(),
-        generated_at=rendering.generated_at_text(utcnow(), language),
-        generated_by=generated_by,
-    )
-    return html, summaries.summary_filename(complaint, redacted)
-
-
-def _entry(filename: str) -> zipfile.ZipInfo:
+def stalled() -> list[int]:
+    """Exports that need a job queued: waiting with no job seen for ``REQUEUE_AFTER``, or
+    running with their worker gone. Those waiting are marked as queued for now."""
     now = utcnow()
-    info = zipfile.ZipInfo(filename, date_time=now.timetuple()[:6])
-    info.compress_type = zipfile.ZIP_STORED
-    info.external_attr = 0o644 << 16
-    return info
-
-
-def _contents(included: list[str], left_out: list[int], language: str) -> str:
-    """The ZIP's list of what is in it, and of the cases left out (by id only)."""
-
-    with force_locale(language):
-        lines = [
-            ngettext("%(num)d case summary", "%(num)d case summaries", len(included)),
-            *included,
-        ]
-        if left_out:
-            lines += [
-                "",
-                ngettext(
-                    "%(num)d case left out (no longer yours to open, or deleted); its id:",
-                    "%(num)d cases left out (no longer yours to open, or deleted); their ids:",
-                    len(left_out),
-                ),
-                *(str(complaint_id) for complaint_id in left_out),
-            ]
-    return "\n".join(lines) + "\n"
+    waiting = list(
+        db.session.execute(
+            select(DocumentExport.id).where(
+                DocumentExport.status == "queued",
+                func.coalesce(DocumentExport.heartbeat_at, DocumentExport.created_at)
+                < now - REQUEUE_AFTER,
+                DocumentExport.expires_at > now,
+            )
+        ).scalars()
+    )
+    for export_id in waiting:
+        mark_waiting(export_id)
+    running = db.session.execute(
+        select(DocumentExport.id).where(
+            DocumentExport.status == "running",
+            DocumentExport.heartbeat_at < now - stale_after(),
+            DocumentExport.expires_at > now,
+        )
+    ).scalars()
+    return sorted([*waiting, *running])
 
 
 # --- downloading ------------------------------------------------------------------------------

@@ -101,6 +101,10 @@ class DocumentExport(Base):
     # Bumped whenever a worker (re)starts the export: a worker from an earlier attempt that
     # is somehow still running sees the change and stops writing.
     attempt: Mapped[int] = mapped_column(Integer, default=0)
+    # The language of the person who asked: the ZIP's list and the summaries are in it.
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    # Why it failed, when it did (shown on the progress page).
+    failure_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -108,7 +112,13 @@ class DocumentExport(Base):
 
 
 class DocumentExportPart(Base):
-    """One piece of an export's ZIP, in order."""
+    """One piece of an export's ZIP, in order.
+
+    Each case's bytes are stored, in parts of at most ``PART_BYTES``, in the same
+    transaction as the progress that counts it, and the case's last part carries its ZIP
+    entry (name, offset, CRC, size): a worker that takes over a stopped export rebuilds the
+    ZIP's directory from those and goes on with the next case. A case left out has one empty
+    part without an entry; the list and the ZIP's directory come last, without a case."""
 
     __tablename__ = "document_export_parts"
 
@@ -117,3 +127,5 @@ class DocumentExportPart(Base):
     )
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+    complaint_id: Mapped[int | None] = mapped_column(Integer)
+    entry: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))

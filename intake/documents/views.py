@@ -39,7 +39,7 @@ from intake.tracking import services as tracking
 from intake.tracking.forms import ReceiptCodeForm
 from intake.tracking.status_page import complaint_from_status_session, render_status
 
-from . import exports, letters, receipts, rendering, summaries
+from . import export_jobs, exports, letters, receipts, rendering, summaries
 from .forms import ExportForm, LetterForm, WordingForm
 from .pdf import RenderError
 
@@ -434,17 +434,11 @@ def start_export():
     if not ids:
         flash(_("There are no cases to export in this selection."), "error")
         return redirect(_queue_url(), code=303)
-    export = exports.start_export(user, ids, redacted=bool(form.redacted.data))
+    export = exports.start_export(
+        user, ids, redacted=bool(form.redacted.data), language=_ui_language()
+    )
+    export_jobs.queue_export(export.id)  # once the export is committed
     db.session.commit()
-    attempt = exports.claim(export.id)
-    db.session.commit()
-    if attempt is not None:
-        exports.launch(
-            current_app._get_current_object(),  # type: ignore[attr-defined]  # the app, not the proxy
-            export.id,
-            attempt,
-            _ui_language(),
-        )
     return redirect(url_for(".export_progress", export_id=export.id), code=303)
 
 
@@ -453,20 +447,11 @@ def start_export():
 @requires("queue.view")
 def export_progress(export_id: int):
     export = exports.export_for(current_user(), export_id) or abort(404)
-    restarted = False
-    if exports.is_stale(export):
-        # The process making it went away: start again here.
-        attempt = exports.claim(export.id)
-        db.session.commit()
-        if attempt is not None:
-            exports.launch(
-                current_app._get_current_object(),  # type: ignore[attr-defined]  # the app, not the proxy
-                export.id,
-                attempt,
-                _ui_language(),
-            )
-            restarted = True
-        export = exports.export_for(current_user(), export_id) or abort(404)
+    # The worker making it went away: a worker takes it over (without waiting for the sweep)
+    # and goes on from the last case stored.
+    restarted = exports.is_stale(export)
+    if restarted:
+        export_jobs.queue_export(export.id)
     working = export.status in ("queued", "running")
     auto = request.args.get("auto") != "0"
     response = make_response(

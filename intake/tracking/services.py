@@ -10,7 +10,7 @@ from intake.attachments.models import Attachment
 from intake.attachments.services import CheckedFile, new_attachment
 from intake.complaints import identifiers
 from intake.complaints.models import Complaint
-from intake.database import utcnow
+from intake.database import rows_matched, utcnow
 from intake.extensions import db
 from intake.keys import THROTTLE_KEY, keyed_hash
 from intake.review.models import Message
@@ -59,10 +59,17 @@ def find_complaint(tracking_number: str, access_code: str) -> Complaint | None:
     return complaint if complaint is not None and matches else None
 
 
-def record_failure(client_address: str, tracking_number: str) -> None:
+def purge_old_failures() -> int:
+    """Old failures are no use to the limiter: delete those older than two windows; how many.
+    Flushes. Run by the schedule (tracking/tasks.py)."""
     window = timedelta(minutes=current_app.config["LOOKUP_WINDOW_MINUTES"])
-    # Old failures are no use to the limiter; keep the table small.
-    db.session.execute(delete(LookupFailure).where(LookupFailure.failed_at < utcnow() - 2 * window))
+    result = db.session.execute(
+        delete(LookupFailure).where(LookupFailure.failed_at < utcnow() - 2 * window)
+    )
+    return rows_matched(result)
+
+
+def record_failure(client_address: str, tracking_number: str) -> None:
     db.session.add(
         LookupFailure(
             client_key=_keyed("client", client_address),
