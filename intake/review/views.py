@@ -5,14 +5,10 @@ commit once, redirect (Post/Redirect/Get). A refused change re-renders the case 
 now, with the reason on top, the message next to the field and everything typed kept.
 """
 
-from functools import cache
 from io import BytesIO
-from types import MappingProxyType
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectField
 from wtforms.widgets import HiddenInput, Select
@@ -23,17 +19,8 @@ from intake.complaints import description, filed
 from intake.complaints.models import Complaint
 from intake.database import utcnow, writes_on_get
 from intake.extensions import db
-from intake.reference.categories import (
-    AGENCY_RESPONSES,
-    ALLEGATIONS,
-    ATTACHMENT_TYPES,
-    CHANNELS,
-    CLOSURE_REASONS,
-    FINDINGS,
-    LANGUAGES,
-)
 
-from . import deadlines, services, workflow
+from . import deadlines, services, timeline, workflow
 from .access import case_or_404
 from .forms import (
     ActionForm,
@@ -43,6 +30,7 @@ from .forms import (
     findings_by_allegation,
     findings_form,
 )
+from .labels import labels
 from .widgets import FastHiddenInput, FastSelect
 from .workflow import (
     ACTIONS,
@@ -59,47 +47,6 @@ bp = Blueprint("review", __name__, url_prefix="/staff/cases")
 
 # Actions shown in the assignment box rather than with the other actions.
 ASSIGNMENT_ACTIONS = ("claim", "assign")
-# What each action asks for, as the collapsed form's summary says it.
-REQUIREMENT_LABELS = {
-    "reason": _l("a reason"),
-    "message": _l("a message"),
-    "closure_reason": _l("a closure reason"),
-    "referral_agency": _l("the agency"),
-    "assignee": _l("a staff member"),
-    "duplicate_of": _l("the original's tracking number"),
-}
-ATTACHMENT_SOURCES = {
-    "filer": _l("Filed with the complaint"),
-    "staff": _l("Added by staff"),
-    "complainant_reply": _l("Sent with a reply"),
-}
-
-# The vocabularies the page shows, by name, for _labels.
-VOCABULARIES = {
-    "agency_response": AGENCY_RESPONSES,
-    "allegation": ALLEGATIONS,
-    "attachment_source": ATTACHMENT_SOURCES,
-    "attachment_type": ATTACHMENT_TYPES,
-    "channel": CHANNELS,
-    "closure": CLOSURE_REASONS,
-    "finding": FINDINGS,
-    "language": LANGUAGES,
-    "requirement": REQUIREMENT_LABELS,
-    "status": STAFF_STATUS_LABELS,
-}
-
-
-def _labels(name: str) -> MappingProxyType:
-    """A vocabulary's labels in the current language: {code: words}."""
-    return _labels_in(str(get_locale() or "en"), name)
-
-
-@cache
-def _labels_in(locale: str, name: str) -> MappingProxyType:
-    # Translated once per process and language (catalogues do not change while it runs).
-    return MappingProxyType({code: str(label) for code, label in VOCABULARIES[name].items()})
-
-
 def _conflict_message() -> str:
     return _(
         "Someone else changed this case while you were looking at it. Nothing was saved. "
@@ -207,16 +154,16 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
     html = render_template(
         "review/case.html",
         complaint=complaint,
-        status_label=_labels("status").get(complaint.status, complaint.status),
+        status_label=labels("status").get(complaint.status, complaint.status),
         withheld=withheld_actions(complaint, user),
         filer=complaint.person("filer"),
         affected=complaint.person("affected"),
         sections=filed.case_page_sections(complaint),
         story_labels=description.STORY_LABELS,
         attachments=services.case_attachments(complaint.id),
-        attachment_sources=_labels("attachment_source"),
-        requirement_labels=_labels("requirement"),
-        timeline=services.timeline(complaint, recommendations),
+        attachment_sources=labels("attachment_source"),
+        requirement_labels=labels("requirement"),
+        timeline=timeline.timeline(complaint, recommendations),
         assignment_actions=[a for a in actions if a.name in ASSIGNMENT_ACTIONS],
         other_actions=[a for a in actions if a.name not in ASSIGNMENT_ACTIONS],
         forms=forms,
@@ -226,9 +173,9 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
         due_at=due,
         due_days=(due.date() - utcnow().date()).days if due else None,
         overdue=deadlines.is_overdue(complaint),
-        channel_label=_labels("channel").get(complaint.channel, complaint.channel),
-        language_label=_labels("language").get(complaint.language, complaint.language),
-        status_labels=_labels("status"),
+        channel_label=labels("channel").get(complaint.channel, complaint.channel),
+        language_label=labels("language").get(complaint.language, complaint.language),
+        status_labels=labels("status"),
         show_findings="findings" in forms or any(a.finding for a in complaint.allegations),
         show_recommendations=bool(recommendations)
         or any(key.startswith("recommendation:") for key in forms),
@@ -236,11 +183,11 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
         recommendations=recommendations,
         related=services.related_complaints(complaint, user),
         duplicate_of=services.duplicate_original(complaint),
-        allegation_labels=_labels("allegation"),
-        finding_labels=_labels("finding"),
-        closure_labels=_labels("closure"),
-        response_labels=_labels("agency_response"),
-        attachment_type_labels=_labels("attachment_type"),
+        allegation_labels=labels("allegation"),
+        finding_labels=labels("finding"),
+        closure_labels=labels("closure"),
+        response_labels=labels("agency_response"),
+        attachment_type_labels=labels("attachment_type"),
         can_edit_findings="findings" in forms,
         can_read_trail=user.can("audit.read"),
     )
@@ -503,7 +450,7 @@ def trail(complaint_id: int):
     # so it is looked up by id without the case-access check.
     complaint = db.session.get(Complaint, complaint_id) or abort(404)
     after = request.args.get("after", default=0, type=int)
-    rows, next_after = services.trail(complaint.id, after_seq=max(after, 0))
+    rows, next_after = timeline.trail(complaint.id, after_seq=max(after, 0))
     return render_template(
         "review/trail.html",
         complaint=complaint,
