@@ -27,7 +27,7 @@ from intake.documents.models import DocumentExport, DocumentExportPart
 from intake.extensions import db
 from intake.factory import create_app
 from intake.jobs import leases, tasks
-from intake.jobs.models import JobFailure, JobLease
+from intake.jobs.models import JobFailure, JobLease, JobWorker
 from intake.jobs.queue import enqueue_after_commit, huey
 from intake.tracking import tasks as tracking_tasks
 from intake.tracking.models import LookupFailure
@@ -413,3 +413,63 @@ def test_health_fails_when_the_database_does_not_answer(tmp_path):
     broken = create_app(_test_config(f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"))
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503 and "database" in response.get_json()["problems"]
+
+
+def test_two_schedulers_queue_the_sweeps_and_the_workers_remove_what_is_due(
+    app, workers, database_url, own_queue, tmp_path
+):
+    """Nobody uses the site: the schedule alone removes the expired draft. Each scheduler
+    queues every sweep on starting (and each minute after); two workers take the copies, and
+    the leases let one copy of a sweep run at a time (the other is skipped, or finds nothing)."""
+    now = utcnow()
+    with app.app_context():
+        for name, expires in (
+            ("expired", now - timedelta(seconds=5)),
+            ("later", now + timedelta(minutes=1)),
+        ):
+            db.session.add(Draft(token_hash=name.ljust(64, "0"), answers={}, expires_at=expires))
+        db.session.commit()
+    workers()
+    workers()
+    logs = [tmp_path / f"scheduler-{n}.log" for n in range(2)]
+    schedulers = []
+    for log_path in logs:
+        with open(log_path, "wb") as log:
+            schedulers.append(
+                start_jobs_process(database_url, own_queue, "scheduler", log=log, **STALE)
+            )
+    try:
+
+        def drafts():
+            with app.app_context():
+                found = sorted(db.session.execute(select(Draft.token_hash)).scalars())
+                db.session.rollback()
+                return found
+
+        until(lambda: drafts() == ["later".ljust(64, "0")], seconds=60, what="the sweep")
+        for log_path in logs:
+            until(
+                lambda p=log_path: "complaints.purge-drafts" in p.read_text(),
+                seconds=30,
+                what="each scheduler to queue the sweep",
+            )
+        with app.app_context():
+            kinds = db.session.execute(select(JobWorker.kind)).scalars().all()
+        assert sorted(kinds).count("scheduler") == 2
+    finally:
+        for process in schedulers:
+            stop_process(process)
+    until(lambda: not _leases_held(app), seconds=20, what="every sweep's lease released")
+
+
+def _leases_held(app) -> list[str]:
+    with app.app_context():
+        held = (
+            db.session.execute(
+                select(JobLease.name).where(JobLease.name.not_like("documents.export-slot-%"))
+            )
+            .scalars()
+            .all()
+        )
+        db.session.rollback()
+        return list(held)
