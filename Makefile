@@ -17,6 +17,8 @@ test: install assets translations
 	@bash scripts/ensure_chromium.sh
 	@bash scripts/ensure_fonts.sh --test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: install assets translations
@@ -25,6 +27,8 @@ bench: install assets translations
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 install: $(VENV)/.stamp-installed
 

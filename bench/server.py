@@ -77,6 +77,27 @@ def serve_database(
     with a job worker beside it (bulk exports are made by workers)."""
     env = app_environment(database_url, instance, secret_key)
     migrate(env)
+    with _gunicorn("app:app", env, backend, database_url, workers, instance) as server:
+        yield server
+
+
+@contextmanager
+def serve_floor(
+    backend: str, database_url: str, *, workers: int, instance: Path
+) -> Iterator[Server]:
+    """The stack's floor (bench/fortunes.py) on the database at ``database_url``, served as
+    the app is: the same gunicorn settings, workers and environment."""
+    env = app_environment(database_url, instance)
+    with _gunicorn(
+        "bench.fortunes:create_app()", env, backend, database_url, workers, instance
+    ) as server:
+        yield server
+
+
+@contextmanager
+def _gunicorn(
+    app: str, env: dict, backend: str, database_url: str, workers: int, instance: Path
+) -> Iterator[Server]:
     port = _free_port()
     log_path = instance / f"gunicorn-{port}.log"
     worker_log = (instance / f"worker-{port}.log").open("wb")
@@ -85,7 +106,7 @@ def serve_database(
         cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     command = [
-        sys.executable, "-m", "gunicorn", "app:app",
+        sys.executable, "-m", "gunicorn", app,
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),
         # Worker class, threads and timeout from gunicorn.conf.py, as in production.

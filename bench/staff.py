@@ -12,11 +12,15 @@ sign-in pages have their own tests). Then, one measurement after another, each f
   following "Next page";
 - a search for a rare term and for a common one (a unit: POST the search, GET the results it
   redirects to; the latency is both together);
-- the case page of random cases.
+- the case page of random cases;
+- the stack's floor (bench/fortunes.py, a third gunicorn on the same database): 50 complaints
+  read and rendered as a Jinja table, with nothing of the app in it.
 
-Targets (the issue's): p95 under 50 ms for pages, under 150 ms for searches.
+Targets (the issue's): p95 under 50 ms for pages, under 150 ms for searches; the queue's first
+page within 2x the floor, the case page within 3x (p95 against p95, p50 shown beside).
 """
 
+import logging
 import os
 import random
 import re
@@ -38,10 +42,15 @@ from intake.review.workflow import OPEN_STATUSES
 
 from . import report, staff_data
 from .load import ClientFactory, LoadResult, Tally, percentile, run_load
-from .server import Server, app_environment, log_errors, migrate, serve_database
+from .server import Server, app_environment, log_errors, migrate, serve_database, serve_floor
 
 PAGE_TARGET_MS = 50
 SEARCH_TARGET_MS = 150
+FLOOR = "stack floor (fortunes: 50 rows, Jinja table)"
+QUEUE_PAGE = "queue, first page"
+CASE_PAGE = "case page"
+# Measurement -> at most this many times the floor's latency.
+FLOOR_TARGETS = {QUEUE_PAGE: 2.0, CASE_PAGE: 3.0}
 ROW_RE = re.compile(r'<th scope="row"[^>]*><a class="usa-link" href="/staff/cases/\d+">')
 NEXT_RE = re.compile(r'href="([^"]+)" rel="next"')
 CASE_SAMPLE = 500  # random cases whose pages are asked for
@@ -53,7 +62,7 @@ COMMON_TERM = "officer"  # most English narratives
 @dataclass
 class Measurement:
     name: str
-    kind: str  # "page", "search" or "baseline"
+    kind: str  # "page", "search", "baseline" or "floor"
     load: LoadResult | None = None
     note: str = ""
     load_average: float | None = None  # the machine's, when the measurement started
@@ -91,6 +100,27 @@ class StaffResult:
     measurements: list[Measurement] = field(default_factory=list)
     skipped: str = ""
 
+    def named(self, name: str) -> Measurement | None:
+        return next((m for m in self.measurements if m.name == name and m.load), None)
+
+    def times_floor(self, name: str, fraction: float) -> float | None:
+        """How many times the floor's latency (at this percentile) a measurement's is."""
+        floor, measured = self.named(FLOOR), self.named(name)
+        if floor is None or measured is None or not floor.ms(fraction):
+            return None
+        return measured.ms(fraction) / floor.ms(fraction)
+
+    def versus_floor(self, name: str) -> str:
+        """E.g. "1.6x, 1.8x (< 2x) ok": p50 and p95 against the floor's, and the target."""
+        p50, p95 = self.times_floor(name, 0.5), self.times_floor(name, 0.95)
+        if p50 is None or p95 is None:
+            return ""
+        text = f"{p50:.1f}x, {p95:.1f}x"
+        target = FLOOR_TARGETS.get(name)
+        if target is not None:
+            text += f" (< {target:g}x) " + ("ok" if p95 < target else "SLOW")
+        return text
+
     def worst(self, kind: str) -> float | None:
         values = [m.ms(0.95) for m in self.measurements if m.kind == kind and m.load]
         values = [v for v in values if v is not None]
@@ -99,8 +129,14 @@ class StaffResult:
     def columns(self) -> dict[str, str]:
         if self.skipped:
             return {"staff": self.skipped}
+        floor, queue, case = self.named(FLOOR), self.named(QUEUE_PAGE), self.named(CASE_PAGE)
         return {
             "staff complaints": f"{self.complaints:,}",
+            "floor p50/p95 ms": _pair(floor),
+            "queue p50/p95 ms": _pair(queue),
+            "case p50/p95 ms": _pair(case),
+            "queue/floor": self.versus_floor(QUEUE_PAGE),
+            "case/floor": self.versus_floor(CASE_PAGE),
             "staff pages p95 ms (worst)": _number(self.worst("page")),
             "staff searches p95 ms (worst)": _number(self.worst("search")),
             "staff errors": str(sum(m.errors for m in self.measurements)),
@@ -114,6 +150,15 @@ class StaffResult:
             "generated_now": self.generated_now,
             "data_set_seconds": self.data_set_seconds,
             "targets_ms": {"page_p95": PAGE_TARGET_MS, "search_p95": SEARCH_TARGET_MS},
+            "floor_targets_p95_times": FLOOR_TARGETS,
+            "times_floor": {
+                m.name: {
+                    "p50": self.times_floor(m.name, 0.5),
+                    "p95": self.times_floor(m.name, 0.95),
+                }
+                for m in self.measurements
+                if m.kind != "floor"
+            },
             "measurements": {
                 m.name: {
                     "kind": m.kind,
@@ -136,6 +181,7 @@ class StaffResult:
                 "p50 ms": _number(m.ms(0.50)),
                 "p95 ms": _number(m.ms(0.95)),
                 "target p95": f"< {m.target_ms} ms" if m.target_ms else "",
+                "x floor (p50, p95)": self.versus_floor(m.name) if m.kind != "floor" else "",
                 "requests": str(m.load.tally.requests) if m.load else "0",
                 "errors": str(m.errors),
                 "load 1m": _number(m.load_average),
@@ -152,6 +198,8 @@ def measure(server: Server, *, concurrency: int, duration: float, options=None) 
     if size <= 0:
         return StaffResult(skipped="skipped (no complaints asked for)")
     concurrency = getattr(options, "staff_concurrency", None) or 1
+    # The app's logging set-up (create_app, in staff_data) would otherwise log every request.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     secret_key = secrets.token_urlsafe(36)
     url = staff_data.database_url(server.backend, size)
     print(f"  staff: data set of {size:,} complaints at {_safe(url)}", flush=True)
@@ -165,25 +213,43 @@ def measure(server: Server, *, concurrency: int, duration: float, options=None) 
         )
         browser = staff_data.sign_in(url, secret_key)
         targets = _targets(url, size)
-        with serve_database(
-            server.backend, url, workers=server.workers, instance=Path(tmp), secret_key=secret_key
-        ) as staff_server:
+        with (
+            serve_database(
+                server.backend,
+                url,
+                workers=server.workers,
+                instance=Path(tmp),
+                secret_key=secret_key,
+            ) as staff_server,
+            serve_floor(
+                server.backend, url, workers=server.workers, instance=Path(tmp)
+            ) as floor_server,
+        ):
             result = StaffResult(size, data_set.seconds_to_prepare, data_set.generated_now)
-            for measurement, work in _plan(staff_server.base_url, browser, targets):
-                if measurement.kind == "page" and not _answers(staff_server.base_url, work):
+            plan = [
+                (Measurement(FLOOR, "floor"), _floor_work(), floor_server.base_url),
+                *(
+                    (measurement, work, staff_server.base_url)
+                    for measurement, work in _plan(staff_server.base_url, browser, targets)
+                ),
+            ]
+            for measurement, work, base_url in plan:
+                if measurement.kind == "page" and not _answers(base_url, work):
                     measurement.note = "not built yet"
                     result.measurements.append(measurement)
                     print(f"  staff {measurement.name}: not measured (no page there yet)")
                     continue
-                _warm_up(staff_server.base_url, work)
+                _warm_up(base_url, work)
                 measurement.load_average = os.getloadavg()[0]
                 measurement.load = run_load(
-                    staff_server.base_url, work, concurrency=concurrency, duration=duration
+                    base_url, work, concurrency=concurrency, duration=duration
                 )
                 result.measurements.append(measurement)
                 _print(measurement)
             for line, count in log_errors(staff_server.log_path).most_common():
                 print(f"  staff server log: {count} x {line}")
+            for line, count in log_errors(floor_server.log_path).most_common():
+                print(f"  floor server log: {count} x {line}")
     print()
     print(result.table())
     print()
@@ -244,6 +310,13 @@ def _targets(url: str, size: int) -> Targets:
 Work = Callable[[ClientFactory, Tally], None]
 
 
+def _floor_work() -> Work:
+    def work(new_client: ClientFactory, tally: Tally) -> None:
+        _get(new_client(), tally, "/fortunes", "", True)
+
+    return work
+
+
 def _plan(base_url: str, browser: staff_data.SignedInBrowser, targets: Targets):
     session_cookie = next(iter(browser.cookies.items()))
     cookie_header = f"{session_cookie[0]}={session_cookie[1]}"
@@ -281,7 +354,7 @@ def _plan(base_url: str, browser: staff_data.SignedInBrowser, targets: Targets):
     deep = f"/staff/queue/?cursor={targets.deep_cursor}"
     return [
         (Measurement("GET /healthz", "baseline"), page("/healthz", expect_rows=False)),
-        (Measurement("queue, first page", "page"), page("/staff/queue/")),
+        (Measurement(QUEUE_PAGE, "page"), page("/staff/queue/")),
         (
             Measurement("queue, filtered (investigation, TX)", "page"),
             page("/staff/queue/?status=investigation&state=TX"),
@@ -292,7 +365,7 @@ def _plan(base_url: str, browser: staff_data.SignedInBrowser, targets: Targets):
         ),
         (Measurement(f'search, rare term "{RARE_TERM}"', "search"), searching(RARE_TERM)),
         (Measurement(f'search, common term "{COMMON_TERM}"', "search"), searching(COMMON_TERM)),
-        (Measurement("case page", "page"), case_page),
+        (Measurement(CASE_PAGE, "page"), case_page),
     ]
 
 
@@ -370,6 +443,10 @@ def _print(m: Measurement) -> None:
     )
     for error, count in load.tally.errors.most_common(5):
         print(f"    {count} x {error}")
+
+
+def _pair(m: Measurement | None) -> str:
+    return f"{_number(m.ms(0.5))} / {_number(m.ms(0.95))}" if m else "-"
 
 
 def _number(value: float | None) -> str:

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import session
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, inspect, select, text
 
@@ -187,8 +188,6 @@ def sign_in(url: str, secret_key: str) -> SignedInBrowser:
         db.session.commit()
         user_id = user.id
         with app.test_request_context("/"):
-            from flask import session
-
             csrf_token = generate_csrf()
             session[SESSION_KEY] = token
             cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))

@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .keys import PURPOSE_KEYS, derived_key
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a configuration the app may start with."""
@@ -71,6 +73,12 @@ class Settings(BaseSettings):
     # Where the SQLite database (by default) lives; see default_instance_path.
     INTAKE_INSTANCE_PATH: str | None = None
     SECRET_KEY: str = DEV_SECRET
+    # Old session keys still accepted while their sessions run out, comma-separated.
+    SECRET_KEY_FALLBACKS: str = ""
+    # One key a job (intake/keys.py); in development and tests derived from SECRET_KEY.
+    ACCESS_CODE_KEY: str | None = None
+    RECORD_ID_KEY: str | None = None
+    THROTTLE_KEY: str | None = None
     # Default: SQLite in the instance folder.
     DATABASE_URL: str | None = None
     # Five attachments of 10 MB plus the form fields around them.
@@ -147,6 +155,25 @@ class Settings(BaseSettings):
             raise ConfigError("SECRET_KEY must be set to a long random value in production")
         if len(self.SECRET_KEY) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+        missing = [name for name in PURPOSE_KEYS if not getattr(self, name)]
+        if missing:
+            raise ConfigError(
+                f"{', '.join(missing)} must be set in production: each key has one job"
+                " (see the README's key rotation)"
+            )
+        short = [name for name in PURPOSE_KEYS if len(getattr(self, name)) < 32]
+        if short:
+            raise ConfigError(f"{', '.join(short)} must be at least 32 characters in production")
+        values = [self.SECRET_KEY, *self.fallbacks, *(getattr(self, n) for n in PURPOSE_KEYS)]
+        if len(set(values)) != len(values):
+            raise ConfigError("SECRET_KEY, its fallbacks and each purpose's key must all differ")
+
+    @property
+    def fallbacks(self) -> list[str]:
+        return [key.strip() for key in self.SECRET_KEY_FALLBACKS.split(",") if key.strip()]
+
+    def purpose_key(self, name: str) -> str:
+        return getattr(self, name) or derived_key(self.SECRET_KEY, name)
 
     @property
     def testing(self) -> bool:
@@ -158,6 +185,8 @@ class Settings(BaseSettings):
         config: dict[str, Any] = {
             "INTAKE_ENV": self.INTAKE_ENV,
             "SECRET_KEY": self.SECRET_KEY,
+            "SECRET_KEY_FALLBACKS": self.fallbacks,
+            **{name: self.purpose_key(name) for name in PURPOSE_KEYS},
             "SQLALCHEMY_DATABASE_URI": self.DATABASE_URL or f"sqlite:///{sqlite_path}",
             "SQLALCHEMY_ENGINE_OPTIONS": {},
             "MAX_CONTENT_LENGTH": self.MAX_CONTENT_LENGTH,

@@ -4,12 +4,12 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, Table, event
 from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
-from .extensions import db
+from .extensions import Base, db
 
 # A function that reads or writes takes the request's scoped session (db.session) or a plain one.
 AnySession = Session | scoped_session[Any]
@@ -19,6 +19,16 @@ def rows_matched(result: Result[Any]) -> int:
     """How many rows an UPDATE or DELETE matched. SQLAlchemy types every execute() as a Result;
     a data-changing statement's is a CursorResult, which counts them."""
     return cast(CursorResult[Any], result).rowcount
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Table, for Core statements and bulk loads. Declarative types ``__table__`` as
+    any FromClause (a class may be mapped to a join or a select); every model here is mapped
+    to a table."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
 
 
 def utcnow() -> datetime:

@@ -83,6 +83,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     # Resolve every relationship now, not inside the first request's write transaction.
     configure_mappers()
+    security.init_url_converters(app)
     _register_blueprints(app)
     security.init_app(app)
     errors.init_app(app)

@@ -1,8 +1,48 @@
-"""Form fields and filters shared by every feature's forms. Every message is translatable."""
+"""The base form and the fields and filters shared by every feature's forms. Every message is
+translatable."""
+
+import re
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import Length, Optional, ValidationError
+
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls. Invisible, never meant,
+# and refused by PostgreSQL's text (NUL) or able to corrupt what a terminal or PDF shows.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_control_characters(value):
+    """The value (a string, or a list of them) with any control character removed."""
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.sub("", value)
+    if isinstance(value, list):
+        return [without_control_characters(item) for item in value]
+    return value
+
+
+class Form(FlaskForm):
+    """Every form's base: an answer holding an invisible control character gets an error next to
+    it and is shown back without the character, so nothing else typed is lost."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            raw = field.raw_data or []
+            if not any(isinstance(v, str) and CONTROL_CHARACTERS.search(v) for v in raw):
+                continue
+            field.raw_data = without_control_characters(list(raw))
+            field.data = without_control_characters(field.data)
+            field.errors = [
+                *field.errors,
+                _l(
+                    "This answer had an invisible control character, which we removed. Check"
+                    " the text, then send it again."
+                ),
+            ]
+            valid = False
+        return valid
 
 MONTH_CHOICES = [
     ("", _l("- Select -")),

@@ -73,7 +73,11 @@ def work_case(
     close: bool = True,
 ) -> None:
     """Take a case through the whole workflow as a supervisor: assigned, a question and its
-    answer, notes, retained, findings, a recommendation, the agency's response, closed."""
+    answer, notes, retained, findings, a recommendation, the agency's response, closed. The
+    findings are approved by a second supervisor (separation of duties)."""
+    from tests.staff import make_user
+
+    approver_id = make_user(app, "supervisor", name="Approving Supervisor").id
     from intake.accounts.models import User
     from intake.complaints.models import Complaint
     from intake.extensions import db
@@ -115,7 +119,7 @@ def work_case(
         )
         db.session.commit()
         act("submit_findings")
-        act("approve_findings")
+        act("approve_findings", db.session.get(User, approver_id))
         services.record_agency_response(
             complaint,
             recommendation,

@@ -16,7 +16,8 @@ from intake.audit.models import AuditEvent
 from intake.audit.services import verify_chain
 from intake.database import utcnow
 from intake.extensions import db
-from tests.conftest import csrf_token
+from intake.factory import create_app
+from tests.conftest import _test_config, csrf_token
 from tests.filing import error_messages
 from tests.staff import PASSWORD, log_in, make_user, staff_client
 
@@ -811,3 +812,19 @@ def test_log_in_helper_matches_the_real_thing(app):
     client = app.test_client()
     log_in(app, client, staff)
     assert is_signed_in(client)
+
+
+def test_a_password_hashed_at_a_lower_cost_is_hashed_again_at_sign_in(app, database_url):
+    staff = make_user(app, "supervisor")
+    stronger = create_app(_test_config(database_url, ARGON2_TIME_COST=2, ARGON2_MEMORY_KIB=2048))
+    with stronger.app_context():
+        user = db.session.get(User, staff.id)
+        assert "t=1," in user.password_hash and "m=1024," in user.password_hash
+        assert not services.check_password(user, "not the password")
+        assert "t=1," in user.password_hash  # a wrong password changes nothing
+        assert services.check_password(user, staff.password)
+        db.session.commit()
+    with stronger.app_context():
+        user = db.session.get(User, staff.id)
+        assert "t=2," in user.password_hash and "m=2048," in user.password_hash
+        assert services.check_password(user, staff.password)

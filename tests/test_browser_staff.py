@@ -225,7 +225,13 @@ def test_reviewer_path(visit_factory, app, tmp_path):
     expect_status(page, "Findings review")
     assert_accessible(page, "case, findings review")
 
-    # Approve: the recommendations go to the agency.
+    # Whoever submitted the findings does not approve them: the page says so, and another
+    # supervisor approves. The recommendations go to the agency.
+    expect(page.locator("#actions")).to_contain_text("another supervisor approves them")
+    case_url = page.url.split("#", 1)[0]
+    approver = make_user(app, "supervisor", name="Alex Approver")
+    sign_in_with_cookie(app, page.url.split("/staff/", 1)[0], page, approver)
+    page.goto(case_url)
     act(page, "Approve findings and issue recommendations")
     expect_done(page, "Done: Approve findings and issue recommendations.")
     expect_status(page, "Recommendations issued")

@@ -16,6 +16,8 @@ from intake.factory import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_SECRET = "s" * 32
+# Production's one key a job, each different.
+PURPOSE_KEYS = {"ACCESS_CODE_KEY": "a" * 32, "RECORD_ID_KEY": "r" * 32, "THROTTLE_KEY": "t" * 32}
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +64,9 @@ def test_defaults():
 def test_defaults_that_follow_the_mode():
     testing = Settings.load({"INTAKE_ENV": "testing"}).flask_config("/i")
     assert (testing["ARGON2_TIME_COST"], testing["ARGON2_MEMORY_KIB"]) == (1, 1024)
-    production = Settings.load({"INTAKE_ENV": "production", "SECRET_KEY": GOOD_SECRET})
+    production = Settings.load(
+        {"INTAKE_ENV": "production", "SECRET_KEY": GOOD_SECRET, **PURPOSE_KEYS}
+    )
     assert production.flask_config("/i")["SESSION_COOKIE_SECURE"] is True
 
 
@@ -75,6 +79,8 @@ def test_values_from_the_environment(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u@h/db")
     monkeypatch.setenv("INTAKE_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", GOOD_SECRET)
+    for name, value in PURPOSE_KEYS.items():
+        monkeypatch.setenv(name, value)
     config = Settings.load().flask_config("/i")
     assert config["DRAFT_TTL_HOURS"] == 5
     assert config["PDF_RENDER_TIMEOUT_SECONDS"] == 7.5
@@ -179,6 +185,8 @@ def test_production_refuses_a_missing_or_short_secret(monkeypatch, secret):
 def test_production_accepts_a_long_secret_from_the_environment_or_an_override(monkeypatch):
     monkeypatch.setenv("INTAKE_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", GOOD_SECRET)
+    for name, value in PURPOSE_KEYS.items():
+        monkeypatch.setenv(name, value)
     assert Settings.load().SECRET_KEY == GOOD_SECRET
     monkeypatch.setenv("SECRET_KEY", "short")
     assert Settings.load({"SECRET_KEY": "o" * 40}).SECRET_KEY == "o" * 40

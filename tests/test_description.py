@@ -148,34 +148,31 @@ EXPECTED_ROWS = [
     ("consent", "Language accommodation", "Mixtec interpreter"),
 ]  # fmt: skip
 
-# The redacted copy, by hand: what stays, what is said instead, and what is scrubbed.
+# The redacted copy, by hand, as changes to the rows above: None for a row left out, else what
+# the row says instead.
+REDACTED_CHANGES = {
+    ("filer", "Name"): None,
+    ("filer", "Organization"): None,
+    ("filer", "Email"): None,
+    ("filer", "Phone"): None,
+    ("filer", "Mailing address"): None,
+    ("affected", "Name"): None,
+    ("affected", "Date of birth"): None,
+    ("affected", "A-number"): None,
+    ("affected", "Country of birth"): None,
+    ("affected", "Where"): None,
+    ("incident", "Officers"): "Deputy Ruiz, badge 4471, told [redacted] to wait",
+    ("incident", "Witnesses"): None,
+    ("story", "What happened, in the filer's words"): "They stopped [redacted] at [redacted].",
+    ("story", "What the filer wants"): "An apology to [redacted]",
+    ("history", "A court"): "Yes",
+    ("consent", "Disability accommodation"): "Requested (left out of this redacted copy)",
+}
 EXPECTED_REDACTED_ROWS = [
-    ("filer", "Filed by", "A relative or friend"),
-    ("filer", "Write to them in", "Spanish"),
-    ("filer", "Contact by", "Email"),
-    ("filer", "Received by", "Mail"),
-    ("filer", "Language of the complaint", "English"),
-    ("affected", "Language they speak best", "Mixtec"),
-    ("affected", "Interpreter needed", "Yes"),
-    ("affected", "In custody now", "Yes"),
-    ("affected", "Consents to this filing", "Yes"),
-    ("incident", "Date", "June 3, 2025"),
-    ("incident", "Place", "Laredo, Webb County, Texas"),
-    ("incident", "Kind of place", "Other place, Bus station"),
-    ("incident", "Agencies involved", "Immigration and Customs Enforcement (ICE); Local or state police, sheriff or jail"),
-    ("incident", "Local agency", "Webb County Sheriff"),
-    ("incident", "Other agency", "Office X"),
-    ("incident", "Program context", "A 287(g) agreement (local officers acting as immigration officers)"),
-    ("incident", "Other program", "A checkpoint"),
-    ("incident", "Officers", "Deputy Ruiz, badge 4471, told [redacted] to wait"),
-    ("allegations", "Racial or ethnic profiling", "Asked for papers"),
-    ("story", "What happened, in the filer's words", "They stopped [redacted] at [redacted]."),
-    ("story", "What the filer wants", "An apology to [redacted]"),
-    ("history", "A court", "Yes"),
-    ("consent", "Identity may be shared with the agency", "No: the office may be unable to investigate with the agency"),
-    ("consent", "Disability accommodation", "Requested (left out of this redacted copy)"),
-    ("consent", "Language accommodation", "Mixtec interpreter"),
-]  # fmt: skip
+    (key, label, REDACTED_CHANGES.get((key, label), value))
+    for key, label, value in EXPECTED_ROWS
+    if REDACTED_CHANGES.get((key, label), value) is not None
+]
 
 EXPECTED_NOTES = {
     "filer": "Left out of this redacted copy: Name, Organization, Email, Phone, Mailing address.",

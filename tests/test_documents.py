@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from intake.attachments.models import Attachment
-from intake.attachments.sniffing import detect_type, safe_filename
+from intake.attachments.sniffing import detect_type, name_for_type, safe_filename
 from intake.complaints.models import Complaint
 from intake.extensions import db
 from tests.conftest import csrf_token
@@ -52,6 +52,22 @@ def test_type_is_decided_from_the_bytes(data, expected):
     assert detect_type(data) == expected
 
 
+@pytest.mark.parametrize(
+    ("name", "content_type", "stored_as"),
+    [
+        ("page.html", "text/plain", "page.html.txt"),
+        ("drawing.svg", "text/plain", "drawing.svg.txt"),
+        ("notes.TXT", "text/plain", "notes.TXT"),
+        ("scan.jpeg", "image/jpeg", "scan.jpeg"),
+        ("scan.JPG", "image/jpeg", "scan.JPG"),
+        ("polyglot.html", "image/png", "polyglot.html.png"),
+        ("letter", "application/pdf", "letter.pdf"),
+    ],
+)
+def test_a_stored_name_ends_as_its_type_does(name, content_type, stored_as):
+    assert name_for_type(name, content_type) == stored_as
+
+
 def test_file_names_lose_paths_and_control_characters():
     assert safe_filename("../../etc/passwd") == "passwd"
     assert safe_filename("C:\\Users\\ana\\foto\x00.png") == "foto.png"
@@ -60,15 +76,15 @@ def test_file_names_lose_paths_and_control_characters():
 
 def test_documents_move_from_the_draft_to_the_complaint(app, client):
     fill_all_steps(client)
-    # A PNG named .txt is stored as the PNG it is.
+    # A PNG named .txt is stored as the PNG it is, and named so.
     response = upload(client, ("photo.txt", PNG), ("letter.pdf", PDF))
     assert response.status_code == 302
     assert sorted(stored(app)) == [
         ("letter.pdf", "application/pdf", None),
-        ("photo.txt", "image/png", None),
+        ("photo.txt.png", "image/png", None),
     ]
     review = client.get("/file/review").get_data(as_text=True)
-    assert "photo.txt" in review and "letter.pdf" in review
+    assert "photo.txt.png" in review and "letter.pdf" in review
     assert submit(client).status_code == 302
     with app.app_context():
         complaint_id = db.session.execute(select(Complaint.id)).scalar_one()

@@ -10,8 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import g, render_template_string
+from playwright.sync_api import expect
 from sqlalchemy import event, func, select, update
 
+from intake.accounts.models import AnonymousStaff
 from intake.audit.models import AuditEvent
 from intake.audit.services import verify_chain
 from intake.complaints.models import (
@@ -22,11 +25,13 @@ from intake.complaints.models import (
 )
 from intake.extensions import db
 from intake.factory import create_app
-from intake.oversight import open_data
+from intake.oversight import data_dictionary, open_data
 from intake.oversight.csv_safety import neutralise, neutralise_row
+from intake.oversight.months import MonthRange, parse_month
 from intake.reference import categories
 from intake.reference.models import County
 from intake.review.models import CaseNote, Recommendation
+from tests.browser import assert_accessible
 from tests.conftest import _test_config
 from tests.oversight_data import (
     CANARIES,
@@ -39,7 +44,8 @@ from tests.oversight_data import (
     WEBB,
     make_oversight_data,
 )
-from tests.staff import staff_client
+from tests.staff import make_user, staff_client
+from tests.test_browser_staff import sign_in_with_cookie, switch_language
 
 PAGE = "/staff/oversight/open-data"
 CSV_URL = "/staff/oversight/open-data.csv"
@@ -223,7 +229,7 @@ def test_file_is_streamed_csv_with_exact_header_and_one_row_per_complaint(app, d
     body = response.get_data()
     head, rows = parse(body)
     assert head == HEADER
-    assert head == open_data.header()
+    assert head == data_dictionary.header()
     assert len(rows) == 30  # filed 2026-01-01 .. 2026-06-30: C01..C30
     assert set(by_key(app, data, rows)) == {f"C{n:02d}" for n in range(1, 31)}
     # Every complaint, without a range: C00 and C31 too.
@@ -443,7 +449,7 @@ def test_hostile_text_everywhere_never_becomes_a_formula(app, data, monkeypatch)
 
     # Translated text reaches the dictionary (a translator's slip, or a hostile catalogue):
     # every one of its cells is neutralised too.
-    monkeypatch.setattr(open_data, "_l", lambda text, **values: HOSTILE[2])
+    monkeypatch.setattr(data_dictionary, "_l", lambda text, **values: HOSTILE[2])
     dictionary = client.get(DICTIONARY_URL).get_data().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(dictionary, newline="")))
     assert rows[1][:3] == ["record_id", "'" + HOSTILE[2], "'" + HOSTILE[2]]
@@ -557,7 +563,7 @@ def test_dictionary_csv_documents_every_column(app):
     assert "substantiated = Substantiated" in documented["finding_racial_profiling"][3]
     # Every code the file can hold is in the dictionary.
     assert "287g = " in documented["program_contexts"][3]
-    for code in open_data.DAYS_TO_CLOSE:
+    for code in data_dictionary.DAYS_TO_CLOSE:
         assert f"{code} = " in documented["days_to_close"][3]
 
 
@@ -656,13 +662,7 @@ def test_who_may_open_it(app, url):
 
 
 def test_sub_navigation_shows_the_link_only_to_those_who_may(app):
-    from flask import render_template_string
-
-    from intake.accounts.models import AnonymousStaff
-
     with app.test_request_context("/staff/"):
-        from flask import g
-
         g.user = AnonymousStaff()
         nav = render_template_string('{% include "oversight/_nav.html" %}')
     assert "/staff/oversight/open-data" not in nav
@@ -673,9 +673,7 @@ def test_sub_navigation_shows_the_link_only_to_those_who_may(app):
 def test_period_covers_whole_utc_months(app, data):
     """The first and last instants of the range are in; a second either side is out."""
     with app.app_context():
-        first, last = open_data.MonthRange(
-            open_data.parse_month("2026-01"), open_data.parse_month("2026-06")
-        ).conditions()
+        first, last = MonthRange(parse_month("2026-01"), parse_month("2026-06")).conditions()
         ids = set(db.session.execute(select(Complaint.id).where(first, last)).scalars())
     # C01 at 2026-01-01 00:00:00 and C30 at 2026-06-30 23:59:59 are in; C00 and C31 are not.
     assert data["ids"]["C01"] in ids and data["ids"]["C30"] in ids
@@ -688,12 +686,6 @@ def test_period_covers_whole_utc_months(app, data):
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_page_in_a_browser_passes_axe_and_downloads(visit_factory, app, live_server, lang):
-    from playwright.sync_api import expect
-
-    from tests.browser import assert_accessible
-    from tests.staff import make_user
-    from tests.test_browser_staff import sign_in_with_cookie, switch_language
-
     make_oversight_data(app)
     v = visit_factory(lang)
     page, t = v.page, v.t

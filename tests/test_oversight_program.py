@@ -13,6 +13,8 @@ from html import unescape
 
 import pytest
 from flask_migrate import downgrade, upgrade
+from playwright.sync_api import expect
+from sqlalchemy import event as sql_event
 from sqlalchemy import func, select
 
 from intake.audit.models import AuditEvent
@@ -20,10 +22,13 @@ from intake.audit.services import verify_chain
 from intake.complaints import identifiers
 from intake.complaints.models import Allegation, Complaint
 from intake.extensions import db
+from intake.oversight import jurisdictions as registry
 from intake.oversight import program
 from intake.oversight.models import Jurisdiction
+from tests.browser import assert_accessible
 from tests.conftest import CSRF_RE
-from tests.staff import staff_client
+from tests.staff import make_user, staff_client
+from tests.test_browser_staff import sign_in_with_cookie, switch_language
 
 # "Now" for the figures that depend on it: October 15, 2009, noon UTC.
 NOW = datetime(2009, 10, 15, 12, 0, tzinfo=UTC)
@@ -206,8 +211,6 @@ def test_overview_matches_each_jurisdiction_and_shares_a_county(app, dataset):
 
 
 def test_overview_uses_a_few_grouped_queries_whatever_the_registry_size(app, dataset):
-    from sqlalchemy import event
-
     with app.test_request_context("/"):
         for index, fips in enumerate(["48029", "48061", "48215", "48453", "06037", "06073"]):
             add_jurisdiction(fips, f"County {index}", "Secure Communities", "2010-06-01", "month")
@@ -217,11 +220,11 @@ def test_overview_uses_a_few_grouped_queries_whatever_the_registry_size(app, dat
         def count(*args):
             statements.append(args[2])
 
-        event.listen(db.engine, "before_cursor_execute", count)
+        sql_event.listen(db.engine, "before_cursor_execute", count)
         try:
             comparisons = program.overview(now=NOW)
         finally:
-            event.remove(db.engine, "before_cursor_execute", count)
+            sql_event.remove(db.engine, "before_cursor_execute", count)
         assert len(comparisons) == 9
         selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
         assert len(selects) <= 4, selects
@@ -242,8 +245,14 @@ def test_no_records_is_not_zero(app):
         assert comparison.before.total_per_month is None
         assert comparison.after.total_per_month is None
     client = staff_client(app, "analyst")
-    page = unescape(client.get("/staff/oversight/program").get_data(as_text=True))
+    # Listed only on asking for every jurisdiction: by default, one without records is left out.
+    page = unescape(client.get("/staff/oversight/program?show=all").get_data(as_text=True))
     assert "not available (no complaints recorded yet)" in page
+    page = unescape(client.get("/staff/oversight/program").get_data(as_text=True))
+    assert "not available (" not in page
+    assert "1 jurisdiction without records in these months (and not flagged) is not listed." in page
+    assert "No jurisdiction has records in the months compared" in page  # not an empty table
+    assert "<table" not in page
 
 
 def row_text(page: str, marker: str) -> str:
@@ -276,6 +285,39 @@ def test_program_page_shows_means_coverage_and_the_method(app, dataset):
     assert "A jurisdiction is flagged when 5 or more profiling complaints" in text
     assert "within the last 90 days" in text
     assert "No jurisdiction is flagged." in text  # nothing recent, in 2026
+
+
+def test_program_page_lists_only_jurisdictions_with_records_unless_asked(app, dataset):
+    """One month either side: Harris (activated October 2008) has no month with records
+    (they begin March 2009), so by default it is left out, and the page says so."""
+    client = staff_client(app, "analyst")
+    window = "months_before=1&months_after=1"
+    page = client.get(f"/staff/oversight/program?{window}").get_data(as_text=True)
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    harris_link = f"/staff/oversight/program/{dataset['harris']}?"
+    assert harris_link not in page
+    assert f"/staff/oversight/program/{dataset['webb']}?" in page
+    assert f"/staff/oversight/program/{dataset['webb_287g']}?" in page
+    assert "not available (" not in text
+    assert (
+        "1 jurisdiction without records in these months (and not flagged) is not listed."
+        " List all 3 jurisdictions"
+    ) in text
+    link = re.search(r'href="(/staff/oversight/program\?[^"]*show=all[^"]*)"', page).group(1)
+    assert sorted(unescape(link).split("?")[1].split("&")) == [
+        "months_after=1",
+        "months_before=1",
+        "show=all",
+    ]
+
+    # Asked for: every jurisdiction, Harris with "not available" on both sides.
+    page = client.get(f"/staff/oversight/program?{window}&show=all").get_data(as_text=True)
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert row_text(page, harris_link).count("not available (records begin March 2009)") == 4
+    assert "All 3 jurisdictions of the registry are listed." in text
+    assert "List only the jurisdictions with records in these months" in text
+    # The window form keeps the choice.
+    assert '<input type="hidden" name="show" value="all">' in page
 
 
 def test_window_choice_is_checked_and_explained(app, dataset):
@@ -678,9 +720,8 @@ def test_a_duplicate_county_and_program_is_a_field_error(app, monkeypatch):
         == 303
     )
     # Two administrators at once: the check passes for both, the database refuses the second.
-    from intake.oversight import jurisdictions as registry
 
-    monkeypatch.setattr(registry, "_same_program_elsewhere", lambda values, own_id: False)
+    monkeypatch.setattr(registry, "same_program_elsewhere", lambda values, own_id: False)
     raced = post(admin, "/staff/oversight/jurisdictions/new", VALID)
     assert raced.status_code == 409
     assert "already has a jurisdiction for this program" in error_for(raced, "program")
@@ -841,12 +882,6 @@ def test_nobody_signed_in_is_sent_to_sign_in(client):
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_program_pages_pass_axe(visit_factory, app, live_server, dataset, lang, tmp_path):
-    from playwright.sync_api import expect
-
-    from tests.browser import assert_accessible
-    from tests.staff import make_user
-    from tests.test_browser_staff import sign_in_with_cookie, switch_language
-
     screenshots = tmp_path  # looked at by hand: desktop and phone width
     admin = make_user(app, "administrator", name="Ada Admin")
     visit = visit_factory(lang)

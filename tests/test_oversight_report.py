@@ -13,13 +13,17 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from intake.audit.models import AuditEvent
 from intake.extensions import db
-from intake.oversight import report
+from intake.oversight import report, report_document, report_suppression
+from intake.oversight import statistics as stats
+from intake.oversight.filters import OversightFilters
 from intake.oversight.models import Jurisdiction
 from intake.oversight.suppression import COMPLEMENTARY, PRIMARY
+from tests.browser import assert_accessible, translator
 from tests.oversight_data import (
     CANARIES,
     EXPECTED_BY_ALLEGATION,
@@ -31,7 +35,8 @@ from tests.oversight_data import (
     make_oversight_data,
 )
 from tests.pdfs import pages_text, reader, text
-from tests.staff import staff_client
+from tests.staff import make_user, staff_client
+from tests.test_browser_staff import accept_refusal, sign_in_with_cookie, switch_language
 
 PDF_URL = "/staff/oversight/report.pdf"
 FORM_URL = "/staff/oversight/report"
@@ -84,7 +89,7 @@ def data(app):
 def build(app, *, k: int, language: str = "en") -> tuple[report.Report, bytes]:
     with app.test_request_context("/"):
         built = report.build_report(RANGE_START, RANGE_END, language, now=NOW, k=k)
-        return built, report.render_report(built).data
+        return built, report_document.render_report(built).data
 
 
 def after_contents(data: bytes) -> str:
@@ -234,7 +239,7 @@ def test_the_spanish_report_is_in_spanish(app, data):
 def test_a_period_without_complaints(app, data):
     with app.test_request_context("/"):
         built = report.build_report(date(2024, 1, 1), date(2024, 3, 31), "en", now=NOW, k=11)
-        pdf = report.render_report(built).data
+        pdf = report_document.render_report(built).data
     body = after_contents(pdf)
     assert "No complaints were filed in this period." in body
     assert "All complaints 0" in body
@@ -401,12 +406,6 @@ def keep_sample_page(pdf: bytes, folder) -> None:
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_form_passes_axe_and_fits_a_phone(visit_factory, app, live_server, lang):
-    from playwright.sync_api import expect
-
-    from tests.browser import assert_accessible, translator
-    from tests.staff import make_user
-    from tests.test_browser_staff import accept_refusal, sign_in_with_cookie, switch_language
-
     t = translator(app, lang)
     v = visit_factory(lang)
     page = v.page
@@ -441,11 +440,8 @@ def test_the_form_passes_axe_and_fits_a_phone(visit_factory, app, live_server, l
 
 
 def test_allegation_counts_from_the_findings_table_match_the_statistics(app, data):
-    from intake.oversight import statistics as stats
-    from intake.oversight.filters import OversightFilters
-
     with app.test_request_context("/"):
         f = OversightFilters(start=RANGE_START, end=RANGE_END)
-        derived = report.allegations_from_findings(stats.findings_by_allegation(f))
+        derived = report_suppression.allegations_from_findings(stats.findings_by_allegation(f))
         assert derived == stats.intake_by_allegation(f)
         assert {row.code: row.count for row in derived if row.count} == EXPECTED_BY_ALLEGATION

@@ -33,6 +33,8 @@ def test_session_cookie_is_http_only_and_same_site(client):
 
 def test_production_cookies_are_secure(monkeypatch, database_url):
     monkeypatch.setenv("SECRET_KEY", "p" * 48)
+    for name in ("ACCESS_CODE_KEY", "RECORD_ID_KEY", "THROTTLE_KEY"):
+        monkeypatch.setenv(name, name.lower() * 3)
     app = create_app({"INTAKE_ENV": "production", "SQLALCHEMY_DATABASE_URI": database_url})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/")

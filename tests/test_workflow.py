@@ -28,6 +28,8 @@ from intake.review.workflow import (
     RoleNotAllowed,
     VersionConflict,
     apply_action,
+    available_actions,
+    withheld_actions,
 )
 from tests.conftest import _empty_tables, _test_config, csrf_token
 from tests.staff import make_user, staff_client
@@ -353,6 +355,31 @@ def test_approving_findings_needs_a_recommendation(world):
                 )
             assert refused.value.status_code == 409
             assert "no recommendations" in refused.value.message
+        finally:
+            db.session.rollback()
+
+
+def test_whoever_submitted_the_findings_cannot_approve_them(world):
+    """Separation of duties: the table says approve_findings is not by who did submit_findings."""
+    assert ACTIONS["approve_findings"].not_by_who_did == "submit_findings"
+    other_id = make_user(world["app"], "supervisor").id
+    with world["app"].test_request_context(method="POST"):
+        try:
+            complaint, submitter = _prepare(world, "investigation", "supervisor")
+            apply_action(complaint, "submit_findings", submitter, expected_version=None)
+            assert complaint.status == "findings_review"
+            names = [a.name for a in available_actions(complaint, submitter)]
+            assert "approve_findings" not in names and "return_findings" in names
+            [(withheld, why)] = withheld_actions(complaint, submitter)
+            assert withheld.name == "approve_findings" and "separation of duties" in str(why)
+            with pytest.raises(RoleNotAllowed) as refused:
+                apply_action(complaint, "approve_findings", submitter, expected_version=None)
+            assert refused.value.status_code == 403
+            assert complaint.status == "findings_review"
+            other = db.session.get(User, other_id)
+            assert withheld_actions(complaint, other) == []
+            apply_action(complaint, "approve_findings", other, expected_version=None)
+            assert complaint.status == "recommendations_issued"
         finally:
             db.session.rollback()
 

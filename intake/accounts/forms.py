@@ -1,14 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from intake.forms import MultiCheckboxField, strip
+from intake.forms import Form, MultiCheckboxField, strip
 
 from .roles import ROLES
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = EmailField(
         _l("Email address"),
         validators=[DataRequired(message=_l("Enter your email address."))],
@@ -19,7 +18,7 @@ class SignInForm(FlaskForm):
     )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(
         _l("6-digit code from your authenticator app"),
         validators=[DataRequired(message=_l("Enter the 6-digit code."))],
@@ -27,7 +26,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(
         _l("New password"),
         description=_l("At least 12 characters. A few unrelated words are easy to remember."),
@@ -42,7 +41,7 @@ class NewPasswordForm(FlaskForm):
     )
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     email = EmailField(
         _l("Email address"),
         validators=[

@@ -91,7 +91,9 @@ class StaffSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship()
+    # Every staff request looks its session up by token and needs the user at once: one
+    # statement for both (the user's roles follow in a second, their own selectin load).
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
 
 class SignInAttempt(Base):

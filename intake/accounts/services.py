@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from intake.audit.services import record_event
 from intake.database import rows_matched, utcnow
 from intake.extensions import db
+from intake.keys import THROTTLE_KEY, keyed_hash
 
 from .models import SignInAttempt, StaffSession, User
 
@@ -61,8 +62,7 @@ def new_password() -> str:
 
 
 def _keyed(kind: str, value: str) -> str:
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    return keyed_hash(THROTTLE_KEY, kind, value)
 
 
 def user_by_email(email: str) -> User | None:
@@ -72,12 +72,18 @@ def user_by_email(email: str) -> User | None:
 
 
 def check_password(user: User | None, password: str) -> bool:
+    """Whether the password is the account's. A right one whose hash was made with lower cost
+    settings than today's is hashed again (flushed with the request's other changes)."""
     try:
         hasher = _hasher()
         hasher.verify(user.password_hash if user else _dummy_hash(hasher), password)
     except (VerificationError, InvalidHashError):
         return False
-    return user is not None
+    if user is None:
+        return False
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return True
 
 
 # --- throttling ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 from intake.extensions import db
 
 from .models import MAX_ATTACHMENT_BYTES, Attachment
-from .sniffing import detect_type, safe_filename
+from .sniffing import detect_type, name_for_type, safe_filename
 
 
 def draft_attachments(draft_id: int) -> list[Attachment]:
@@ -85,7 +85,7 @@ def check_upload(upload: FileStorage) -> CheckedFile:
     content_type = detect_type(data)
     if content_type is None:
         raise FileRefused(_("%(name)s is not a PDF, JPEG, PNG or plain text file.", name=name))
-    return CheckedFile(name, content_type, data)
+    return CheckedFile(name_for_type(name, content_type), content_type, data)
 
 
 def check_uploads(files: list[FileStorage]) -> tuple[list[CheckedFile], list[str]]:

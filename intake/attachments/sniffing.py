@@ -36,6 +36,24 @@ def _is_plain_text(data: bytes) -> bool:
     return not any(unicodedata.category(ch) == "Cc" and ch not in allowed_controls for ch in text)
 
 
+# The endings a stored file's name may have for its type; any other gets the first appended.
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "text/plain": (".txt",),
+}
+
+
+def name_for_type(name: str, content_type: str) -> str:
+    """The name ending as its type does: "page.html" holding text is "page.html.txt", so a
+    downloaded copy never opens as a web page (or a script) on the reader's computer."""
+    endings = EXTENSIONS[content_type]
+    if name.lower().endswith(endings):
+        return name
+    return name[: 200 - len(endings[0])] + endings[0]
+
+
 def safe_filename(name: str | None) -> str:
     """A display name with no path, control characters or excessive length."""
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]

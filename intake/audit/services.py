@@ -2,13 +2,15 @@
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from intake.database import utcnow
+from intake.database import table_of, utcnow
 from intake.extensions import db
 
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent
@@ -17,7 +19,43 @@ from .models import GENESIS_HASH, AuditChainHead, AuditEvent
 _ALLOWED_DETAIL_TYPES = (int, bool, type(None))
 
 
-def canonical_content(event: AuditEvent) -> bytes:
+class EventContent(Protocol):
+    """What an event's hash covers: an AuditEvent, or one that append_events is about to
+    insert as a row."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def occurred_at(self) -> datetime: ...
+    @property
+    def actor_type(self) -> str: ...
+    @property
+    def actor_id(self) -> int | None: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def object_type(self) -> str | None: ...
+    @property
+    def object_id(self) -> int | None: ...
+    @property
+    def details(self) -> dict: ...
+
+
+@dataclass(frozen=True)
+class _NewEvent:
+    """An event's content before its row is inserted (append_events writes rows, not objects)."""
+
+    seq: int
+    occurred_at: datetime
+    actor_type: str
+    actor_id: int | None
+    action: str
+    object_type: str | None
+    object_id: int | None
+    details: dict
+
+
+def canonical_content(event: EventContent) -> bytes:
     occurred = (
         event.occurred_at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
     )
@@ -34,7 +72,7 @@ def canonical_content(event: AuditEvent) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
-def event_hash(prev_hash: str, event: AuditEvent) -> str:
+def event_hash(prev_hash: str, event: EventContent) -> str:
     return hashlib.sha256(prev_hash.encode() + b"\n" + canonical_content(event)).hexdigest()
 
 
@@ -104,6 +142,54 @@ def record_event(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def _insert_rows(table: Table, rows: list[dict]) -> None:
+    db.session.execute(insert(table), rows)
+
+
+def append_events(
+    events: Iterable[Mapping],
+    *,
+    insert_rows: Callable[[Table, list[dict]], None] | None = None,
+) -> int:
+    """Append many events to the chain at once, inside the caller's transaction; return how many.
+
+    Each event is a mapping with ``action``, ``actor_type`` and optionally ``actor_id``,
+    ``object_type``, ``object_id``, ``details`` and ``occurred_at`` (default: now), as
+    record_event takes them. Like record_event: the chain-head lock, the same detail checks, the
+    same ``event_hash`` for each link, and the head moved to the last event. The rows go in with
+    one Core executemany, or through ``insert_rows(table, rows)`` (a bulk loader such as COPY:
+    it gets column values exactly as stored, aware UTC datetimes and dicts for JSON).
+    """
+    head = lock_chain_head()
+    seq, prev_hash = head.seq, head.hash
+    now = utcnow()
+    rows = []
+    for given in events:
+        details = given.get("details") or {}
+        _check_details(details)
+        seq += 1
+        event = _NewEvent(
+            seq=seq,
+            occurred_at=given.get("occurred_at") or now,
+            actor_type=given["actor_type"],
+            actor_id=given.get("actor_id"),
+            action=given["action"],
+            object_type=given.get("object_type"),
+            object_id=given.get("object_id"),
+            details=details,
+        )
+        # The row: the event's columns (the same values, not copies), then its links.
+        row = {**vars(event), "prev_hash": prev_hash}
+        row["hash"] = prev_hash = event_hash(prev_hash, event)
+        rows.append(row)
+    if not rows:
+        return 0
+    (insert_rows or _insert_rows)(table_of(AuditEvent), rows)
+    head.seq, head.hash = seq, prev_hash
+    db.session.flush()
+    return len(rows)
 
 
 @dataclass

@@ -120,22 +120,21 @@ def date_text(value, precision: str | None = "day") -> str | None:
     return format_date(value, "long")
 
 
-def _filer(read: Callable[[Person], object]) -> Reader:
+def _person(role: str, read: Callable[[Person], object]) -> Reader:
     def reader(complaint: Complaint) -> str | None:
-        person = complaint.person("filer")
+        person = complaint.person(role)
         value = read(person) if person is not None else None
         return str(value) if value not in (None, "") else None
 
     return reader
+
+
+def _filer(read: Callable[[Person], object]) -> Reader:
+    return _person("filer", read)
 
 
 def _affected(read: Callable[[Person], object]) -> Reader:
-    def reader(complaint: Complaint) -> str | None:
-        person = complaint.person("affected")
-        value = read(person) if person is not None else None
-        return str(value) if value not in (None, "") else None
-
-    return reader
+    return _person("affected", read)
 
 
 def _anonymous(complaint: Complaint) -> str | None:
@@ -243,7 +242,7 @@ FIELDS: tuple[Field, ...] = (
         _l("Write to them in"),
         "filer",
         _filer(lambda p: label(LANGUAGES, p.preferred_language)),
-        label_for_self=_l("Write to you in"),
+        label_for_filer=_l("Write to you in"),
     ),
     Field(
         "filer_contact_method",

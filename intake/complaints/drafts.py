@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from intake.database import rows_matched, utcnow
 from intake.extensions import db
+from intake.forms import without_control_characters
 
 from . import identifiers
 from .forms import STEP_FORMS, StepForm
@@ -78,7 +79,12 @@ def forget_draft() -> None:
 
 
 def save_step(draft: Draft, step: str, formdata: MultiDict) -> None:
-    stored = {key: formdata.getlist(key) for key in formdata if key not in _NOT_ANSWERS}
+    # Invisible control characters are never kept (the step says so when it is checked).
+    stored = {
+        key: without_control_characters(formdata.getlist(key))
+        for key in formdata
+        if key not in _NOT_ANSWERS
+    }
     # JSON columns notice only a new object, not a change inside one.
     draft.answers = {**(draft.answers or {}), step: stored}
     draft.expires_at = utcnow() + _ttl()

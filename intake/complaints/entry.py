@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField, MultipleFileField, StringField
 from wtforms.validators import InputRequired, ValidationError
@@ -21,7 +20,7 @@ from intake.accounts.access import current_user, requires
 from intake.attachments.services import check_uploads, chosen
 from intake.database import utcnow
 from intake.extensions import db
-from intake.forms import ChoiceRadioField, strip
+from intake.forms import ChoiceRadioField, Form, strip
 from intake.reference.categories import CHANNELS, LANGUAGES
 
 from . import services
@@ -83,7 +82,7 @@ STAFF_WORDING: dict[str, dict[str, tuple[object, object | None]]] = {
 STAFF_SELF_FILING = _l("The person affected, for themselves")
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     """What staff add to the public answers: how and when it came, its language, the scan."""
 
     channel = ChoiceRadioField(

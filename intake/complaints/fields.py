@@ -81,8 +81,10 @@ def compose_date(month: str | None, day: str | None, year: str | None, *, day_re
         raise ValidationError(_l("Choose the month."))
     if day_required and not day:
         raise ValidationError(_l("Enter the day."))
-    if day and not day.isdigit():
+    if day and not (day.isdigit() and len(day) <= 2):
         raise ValidationError(_l("Enter the day as a number, like 15."))
+    if not (month.isdigit() and len(month) <= 2):
+        raise ValidationError(_l("Choose the month."))
     try:
         value = date(int(year), int(month), int(day) if day else 1)
     except ValueError:

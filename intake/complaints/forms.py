@@ -1,7 +1,6 @@
 """One form per filing step. Labels, hints and messages are all translatable."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     MultipleFileField,
@@ -14,6 +13,7 @@ from intake.forms import (
     MONTH_CHOICES,
     YES_NO,
     ChoiceRadioField,
+    Form,
     ListSelectField,
     MultiCheckboxField,
     strip,
@@ -55,7 +55,7 @@ def _long_text(label, max_chars=4000, **kwargs):
     )
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     """Base for the steps: fills choice lists that depend on reference data or answers."""
 
     def __init__(self, *args, context=None, **kwargs):

@@ -45,8 +45,8 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(b"intake-draft:" + token.encode()).hexdigest()
 
 
-def access_code_for(secret_key: str, draft_token: str) -> str:
-    digest = hmac.new(secret_key.encode(), b"access-code:" + draft_token.encode(), "sha256")
+def access_code_for(access_code_key: bytes, draft_token: str) -> str:
+    digest = hmac.new(access_code_key, b"access-code:" + draft_token.encode(), "sha256")
     return _group(_encode(digest.digest()[:10], 16), 4)
 
 

@@ -3,9 +3,9 @@
 import hashlib
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select, update
 
+from intake import keys
 from intake.attachments.models import Attachment
 from intake.attachments.services import CheckedFile, new_attachment
 from intake.audit.services import record_event
@@ -137,7 +137,7 @@ def submit_draft(draft: Draft, draft_token: str, check: DraftCheck, language: st
         raise DraftIncomplete(check.incomplete)
     complaint = build_complaint(check, language)
     complaint.tracking_number = _unused_tracking_number()
-    access_code = identifiers.access_code_for(current_app.config["SECRET_KEY"], draft_token)
+    access_code = identifiers.access_code_for(keys.key(keys.ACCESS_CODE_KEY), draft_token)
     complaint.access_code_hash = identifiers.access_code_hash(
         complaint.tracking_number, access_code
     )
@@ -188,7 +188,7 @@ def entry_submission_key(entry_key: str) -> str:
 
 def entry_access_code(entry_key: str) -> str:
     """The access code of a staff-entered complaint, derivable only with the secret key."""
-    return identifiers.access_code_for(current_app.config["SECRET_KEY"], "entry:" + entry_key)
+    return identifiers.access_code_for(keys.key(keys.ACCESS_CODE_KEY), "entry:" + entry_key)
 
 
 def enter_complaint(

@@ -2,10 +2,11 @@
 
 import logging
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from intake import keys
 from intake.attachments import services as uploads
 from intake.extensions import db
 
@@ -146,7 +147,7 @@ def confirmation():
     if draft is None or draft.complaint is None or token is None:
         return redirect(url_for("pages.home"))
     complaint = draft.complaint
-    derived = identifiers.access_code_for(current_app.config["SECRET_KEY"], token)
+    derived = identifiers.access_code_for(keys.key(keys.ACCESS_CODE_KEY), token)
     # The secret key changed since filing: never show a code that will not work.
     matches = identifiers.access_code_matches(
         complaint.tracking_number, derived, complaint.access_code_hash

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from intake.complaints.models import Complaint
 from intake.extensions import db
 
+from .data import corpus
 from .generator import generate_complaints
+from .office import ensure_demo_staff
 
 bp = Blueprint("demo", __name__, cli_group="demo")
 
@@ -35,7 +37,8 @@ PROGRESS_EVERY = 50_000
 @click.option(
     "--assign",
     is_flag=True,
-    help="Assign cases past 'received' to the staff accounts already in the database.",
+    help="Have the staff accounts already in the database work the cases past 'received'"
+    " (assigned, with their workflow history, findings and recommendations).",
 )
 def generate_command(count: int, seed: int | None, batch_size: int, assign: bool) -> None:
     """Insert COUNT generated complaints: invented people, fake contact details.
@@ -64,11 +67,19 @@ def generate_command(count: int, seed: int | None, batch_size: int, assign: bool
 
 @bp.cli.command("seed-if-empty")
 @click.option("--count", default=200, show_default=True, type=click.IntRange(min=0))
-def seed_if_empty_command(count: int) -> None:
-    """Generate COUNT demo complaints, but only into a database that has none (make run)."""
+@click.option("--seed", type=int, default=None, help="Seed for repeatable content.")
+def seed_if_empty_command(count: int, seed: int | None) -> None:
+    """Generate COUNT demo complaints, but only into a database that has none (make run).
+
+    The cases are worked by the staff there; an office without case staff first gets a
+    handful of demo accounts (nobody signs in as them).
+    """
     existing = db.session.execute(select(func.count()).select_from(Complaint)).scalar_one()
     if existing:
         click.echo(f"{existing} complaints already there: no demo data added")
         return
-    inserted = generate_complaints(count)
+    staff = ensure_demo_staff(corpus())
+    if staff:
+        click.echo(f"no case staff: added {len(staff)} demo staff accounts")
+    inserted = generate_complaints(count, seed=seed, assign=True)
     click.echo(f"empty database: added {inserted} generated demo complaints")

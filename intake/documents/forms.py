@@ -1,14 +1,15 @@
 """Forms for letters and their wording, and for bulk exports."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired
+
+from intake.forms import Form
 
 from .letters import LANGUAGE_LABELS, LETTER_KIND_LABELS
 
 
-class LetterForm(FlaskForm):
+class LetterForm(Form):
     kind = SelectField(
         _l("Letter"),
         choices=list(LETTER_KIND_LABELS.items()),
@@ -22,7 +23,7 @@ class LetterForm(FlaskForm):
     )
 
 
-class WordingForm(FlaskForm):
+class WordingForm(Form):
     subject = StringField(_l("Subject"))
     body = TextAreaField(
         _l("Text"),
@@ -32,5 +33,5 @@ class WordingForm(FlaskForm):
     )
 
 
-class ExportForm(FlaskForm):
+class ExportForm(Form):
     redacted = BooleanField(_l("Redacted copies (without the people's identities)"))

@@ -35,7 +35,7 @@ from intake.reference.categories import (
     FINDINGS,
 )
 from intake.review.models import Recommendation
-from intake.review.services import timeline
+from intake.review.timeline import timeline
 from intake.review.workflow import STAFF_STATUS_LABELS
 
 from . import rendering

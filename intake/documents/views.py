@@ -24,6 +24,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
+from intake import keys
 from intake.accounts.access import current_user, requires
 from intake.audit.services import record_event
 from intake.complaints import drafts, identifiers
@@ -69,7 +70,7 @@ def confirmation_receipt():
     complaint = draft.complaint
     access_code = None
     if request.args.get("access_code") == "1":
-        access_code = identifiers.access_code_for(current_app.config["SECRET_KEY"], token)
+        access_code = identifiers.access_code_for(keys.key(keys.ACCESS_CODE_KEY), token)
         if not identifiers.access_code_matches(
             complaint.tracking_number, access_code, complaint.access_code_hash
         ):

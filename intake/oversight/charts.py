@@ -6,10 +6,21 @@ would refuse inline, so HTML pages show a chart as an <img> of its ``data_uri``,
 data table beside it; a PDF may embed the SVG either way.
 
 A value of None means "not shown" (a suppressed small count): it draws no bar and no point.
+
+Axes that are read, not guessed at:
+
+- Counts get whole-number ticks only, from 0 up in steps of 1, 2 or 5 times a power of ten,
+  at most MAX_VALUE_TICKS of them (pygal's own scale would put ticks at 0.2, 0.4, ... and the
+  whole-number formatter would print "0 0 0 1 1 1"). Percentages: 0, 20, ... 100%.
+- A time axis names at most MAX_X_LABELS months: every month up to 12, else every Nth (N the
+  smallest that keeps 12 or fewer), the others left unnamed; with more than
+  MAX_FLAT_X_LABELS names they are tilted so that neighbours do not overlap.
 """
 
 import base64
 import hashlib
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -26,6 +37,12 @@ SEQUENTIAL_COLORS = ("#0076d6", "#005ea2", "#1a4480", "#162e51")
 
 WIDTH = 640
 LABEL_CHARS = 36  # longer category names are shortened in charts
+MAX_VALUE_TICKS = 6  # 0 and up to five more
+MAX_X_LABELS = 12
+# About 90 px a label across a 640 px chart: more than six short month names ("Jan 2026",
+# about 75 px at 16 px type) side by side would touch.
+MAX_FLAT_X_LABELS = 6
+PERCENT_TICKS = [0, 20, 40, 60, 80, 100]
 
 
 @dataclass(frozen=True)
@@ -135,7 +152,8 @@ def short_label(label: str, limit: int = LABEL_CHARS) -> str:
     if len(label) <= limit:
         return label
     words = label.split()
-    head, tail = [], []
+    head: list[str] = []
+    tail: list[str] = []
     while words:
         # Grow the shorter end, while the whole still fits with " … " between the two.
         take_tail = len(" ".join(tail)) <= len(" ".join(head))
@@ -151,6 +169,40 @@ def short_label(label: str, limit: int = LABEL_CHARS) -> str:
     return f"{' '.join(head)} \u2026 {' '.join(tail)}"
 
 
+def count_ticks(largest: float | None) -> list[int]:
+    """Whole-number ticks from 0 to at least ``largest``: a step of 1, 2 or 5 times a power of
+    ten, the smallest that needs no more than MAX_VALUE_TICKS ticks."""
+    top = max(1, math.ceil(largest or 0))
+    magnitude = 1
+    while True:
+        for step in (magnitude, 2 * magnitude, 5 * magnitude):
+            intervals = math.ceil(top / step)
+            if intervals < MAX_VALUE_TICKS:
+                return list(range(0, intervals * step + 1, step))
+        magnitude *= 10
+
+
+def _count_axis(values) -> dict:
+    """Options for a count axis: whole-number ticks from 0 past the largest value."""
+    ticks = count_ticks(max((v for v in values if v is not None), default=0))
+    return {"y_labels": ticks, "range": (0, ticks[-1])}
+
+
+def label_step(labels: int) -> int:
+    """Name every Nth label of a time axis: the smallest N that names at most MAX_X_LABELS."""
+    return max(1, math.ceil(labels / MAX_X_LABELS))
+
+
+def _time_axis(labels: int) -> dict:
+    step = label_step(labels)
+    named = math.ceil(labels / step)
+    return {
+        "x_labels_major_every": step if step > 1 else None,
+        "show_minor_x_labels": step == 1,
+        "x_label_rotation": -45 if named > MAX_FLAT_X_LABELS else 0,
+    }
+
+
 def _height_for(rows: int) -> int:
     """Horizontal bars: room for each label and bar, within reason."""
     return max(220, min(1200, 100 + 36 * rows))
@@ -158,7 +210,7 @@ def _height_for(rows: int) -> int:
 
 def bar_chart(
     title: str,
-    rows: list[tuple[str, float | None]],
+    rows: Sequence[tuple[str, float | None]],
     *,
     horizontal: bool = True,
     series: str = "",
@@ -168,7 +220,10 @@ def bar_chart(
     values are percentages and the axis runs from 0 to 100%."""
     chart_type = pygal.HorizontalBar if horizontal else pygal.Bar
     height = _height_for(len(rows)) if horizontal else 420
-    options = {"range": (0, 100), "value_formatter": _percent} if percent else {}
+    if percent:
+        options = {"range": (0, 100), "y_labels": PERCENT_TICKS, "value_formatter": _percent}
+    else:
+        options = _count_axis(value for _, value in rows)
     chart = chart_type(**_config(title, height, **options))
     # HorizontalBar draws the first row at the bottom; reversed, the chart reads like the table.
     ordered = list(reversed(rows)) if horizontal else rows
@@ -178,15 +233,14 @@ def bar_chart(
 
 
 def line_chart(title: str, rows: list[tuple[str, int | None]], *, series: str = "") -> Chart:
-    """Counts over time (months), one point per (label, value); None leaves a gap."""
-    many = len(rows) > 13
+    """Counts over time (months), one point per (label, value); None leaves a gap. The axis
+    names at most MAX_X_LABELS of the labels (see the module's notes)."""
     chart = pygal.Line(
         **_config(
             title,
             420,
-            x_label_rotation=-45 if many else 0,
-            show_minor_x_labels=not many,
-            x_labels_major_every=3 if many else None,
+            **_time_axis(len(rows)),
+            **_count_axis(value for _, value in rows),
             allow_interruptions=True,
             dots_size=4,
             include_x_axis=True,
@@ -214,9 +268,16 @@ def stacked_bar_chart(
             show_legend=True,
             legend_at_bottom_columns=1,
             colors=colors,
+            **_count_axis(_stack_totals(series)),
         )
     )
     chart.x_labels = [short_label(label) for label in reversed(categories)]
     for name, values in series:
         chart.add(name, list(reversed(values)))
     return _render(chart, title)
+
+
+def _stack_totals(series: list[tuple[str, list[int | None]]]) -> list[int]:
+    """Each bar's length: the sum of its shown parts."""
+    parts = [values for _, values in series]
+    return [sum(value or 0 for value in bar) for bar in zip(*parts, strict=True)]

@@ -1,5 +1,5 @@
-"""The oversight dashboard: every aggregate figure for a date range and filters, each chart
-with its data table beside it.
+"""The oversight dashboard's figures: every aggregate figure for a date range and filters, each
+chart with its data table beside it (the view in views.py renders them).
 
 Aggregates only: nothing on the page names a person or links to a case, so oversight analysts
 (who have no case permissions) read it like supervisors and administrators.
@@ -7,19 +7,15 @@ Aggregates only: nothing on the page names a person or links to a case, so overs
 
 from dataclasses import dataclass
 
-from flask import render_template, request
-from flask_babel import format_date, format_datetime, format_decimal, format_number, format_percent
+from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 
-from intake.accounts.access import requires
-from intake.database import utcnow
 from intake.reference import lookups
 from intake.reference.categories import AGENCIES, ALLEGATIONS
 
-from . import charts
+from . import charts, combined
 from . import statistics as stats
-from .blueprint import bp
-from .filters import OversightFilterForm, OversightFilters
+from .filters import OversightFilters
 
 # Counties and states beyond the largest few are summed into one "others" row: a million
 # complaints reach some three thousand counties, too many to read as a chart or a table.
@@ -36,63 +32,41 @@ class CountFigure:
     total: int
 
 
-@bp.route("/", methods=["GET"])
-@requires("oversight.view")
-def dashboard():
-    now = utcnow()
-    form = OversightFilterForm.from_args(request.args, now.date())
-    if not form.validate():
-        return render_template("oversight/dashboard.html", form=form, figures=None), 400
-    f = form.filters()
-    return render_template(
-        "oversight/dashboard.html",
-        form=form,
-        figures=_figures(f, now),
-        selection=describe(f),
-        now=now,
-        top_places=TOP_PLACES,
-        format_days=format_days,
-        format_share=format_share,
-        format_number=format_number,
-        format_datetime=format_datetime,
-        zip=zip,
-    )
-
-
-def _figures(f: OversightFilters, now) -> dict:
-    figures = stats.all_figures(f, now)
-    summary = figures.summary
+def page_figures(f: OversightFilters, now) -> dict:
+    """Every figure of the dashboard with its chart; only the summary when nothing is selected."""
+    found = combined.all_figures(f, now)
+    summary = found.summary
     if not summary.filed:
         return {"summary": summary}
     month_chart = charts.line_chart(
         _("Complaints filed by month"),
-        [(stats.month_label(row.code, short=True), row.count) for row in figures.by_month],
+        [(stats.month_label(row.code, short=True), row.count) for row in found.by_month],
         series=_("Complaints filed"),
     )
     return {
         "summary": summary,
-        "by_month": CountFigure(month_chart, figures.by_month, summary.filed),
-        "by_allegation": _count_figure(_("Complaints by allegation"), figures.by_allegation),
-        "by_agency": _count_figure(_("Complaints by agency"), figures.by_agency),
+        "by_month": CountFigure(month_chart, found.by_month, summary.filed),
+        "by_allegation": _count_figure(_("Complaints by allegation"), found.by_allegation),
+        "by_agency": _count_figure(_("Complaints by agency"), found.by_agency),
         "by_state": _count_figure(
-            _("Complaints by incident state"), _top(figures.by_state, _("All other states"))
+            _("Complaints by incident state"), _top(found.by_state, _("All other states"))
         ),
         "by_county": _count_figure(
-            _("Complaints by incident county"), _top(figures.by_county, _("All other counties"))
+            _("Complaints by incident county"), _top(found.by_county, _("All other counties"))
         ),
-        "backlog": figures.backlog,
-        "backlog_chart": _backlog_chart(figures.backlog),
+        "backlog": found.backlog,
+        "backlog_chart": _backlog_chart(found.backlog),
         "age_buckets": [(code, str(label)) for code, label, _, _ in stats.AGE_BUCKETS],
-        "on_time": figures.on_time,
+        "on_time": found.on_time,
         "on_time_chart": charts.bar_chart(
             _("Open cases within their status's target time"),
-            [(row.label, _percent(row.share)) for row in figures.on_time],
+            [(row.label, _percent(row.share)) for row in found.on_time],
             percent=True,
             series=_("Share within target"),
         ),
-        "findings": _findings_with_allegations(figures.findings),
-        "findings_chart": _findings_chart(figures.findings),
-        "concurrence": _count_figure(_("Agency answers to recommendations"), figures.concurrence),
+        "findings": _findings_with_allegations(found.findings),
+        "findings_chart": _findings_chart(found.findings),
+        "concurrence": _count_figure(_("Agency answers to recommendations"), found.concurrence),
     }
 
 

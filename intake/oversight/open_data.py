@@ -1,7 +1,7 @@
-"""Open data: a de-identified CSV with one row per complaint, its data dictionary, and the page
-that explains both.
+"""Open data: a de-identified CSV with one row per complaint, streamed, and the dictionary CSV
+(the page that explains both is rendered in views.py).
 
-What a row holds is decided column by column in ``data_dictionary`` (the page and the
+What a row holds is decided column by column in ``data_dictionary.py`` (the page and the
 dictionary CSV show the same list, so what is published is what is documented). Codes, never
 typed text: no names, organisations, contact details, addresses, dates of birth, A-numbers,
 countries of birth, narratives, allegation details, desired outcomes, officers, witnesses,
@@ -10,7 +10,7 @@ attachments, notes or messages. Dates become months. The county is left blank wh
 than ``OVERSIGHT_SUPPRESSION_K`` complaints in the file name it.
 
 Why some choices:
-- The record id is a keyed hash (HMAC-SHA256 with the app's SECRET_KEY) of the complaint's
+- The record id is a keyed hash (HMAC-SHA256 with the app's RECORD_ID_KEY) of the complaint's
   database id, truncated to 64 bits: stable across releases, so people can follow a complaint
   from one release to the next; not the tracking number (which opens the status page with the
   access code) and not the database id (ids grow with filing time, so they would date each
@@ -41,17 +41,9 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from flask import (
-    Response,
-    current_app,
-    render_template,
-    request,
-    stream_with_context,
-)
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from flask import Response, current_app, stream_with_context
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
@@ -64,10 +56,8 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects import postgresql
-from wtforms import StringField
-from wtforms.validators import ValidationError
 
-from intake.accounts.access import current_user, requires
+from intake.accounts.access import current_user
 from intake.audit.services import record_event
 from intake.complaints.models import (
     Allegation,
@@ -77,12 +67,13 @@ from intake.complaints.models import (
 )
 from intake.database import reads_only_from_now, write_lock_from_now
 from intake.extensions import db
+from intake.keys import RECORD_ID_KEY, key
 from intake.reference import categories
 from intake.reference.models import County
-from intake.review.workflow import STAFF_STATUS_LABELS
 
-from .blueprint import bp
 from .csv_safety import neutralise_row
+from .data_dictionary import dictionary_rows, header
+from .months import MonthRange, month_label, next_month
 
 log = logging.getLogger(__name__)
 
@@ -96,322 +87,8 @@ BOM = "\ufeff"
 # A prime at the top of PostgreSQL's integer range: multiplying ids (1 .. 2**31 - 1) by a
 # non-zero number modulo it is a one-to-one shuffle, and the product fits in 64 bits.
 SHUFFLE_MODULUS = 2**31 - 1
-MONTH_FORMATS = ("%Y-%m", "%m/%Y")
 
-YES_NO = {"yes": _l("Yes"), "no": _l("No")}
-DAYS_TO_CLOSE = {
-    "under_31": _l("0 to 30 days"),
-    "31_to_90": _l("31 to 90 days"),
-    "91_to_180": _l("91 to 180 days"),
-    "181_to_365": _l("181 to 365 days"),
-    "over_365": _l("More than 365 days"),
-}
 _DAY_RANGES = ((30, "under_31"), (90, "31_to_90"), (180, "91_to_180"), (365, "181_to_365"))
-
-
-# --- the month range --------------------------------------------------------------------------
-
-
-def parse_month(text: str) -> date | None:
-    """``2026-03`` (ISO, as a browser's month picker sends it) or ``03/2026``: its first day."""
-    for pattern in MONTH_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date().replace(day=1)
-        except ValueError:
-            continue
-    return None
-
-
-def month_label(moment: date | datetime) -> str:
-    return f"{moment.year:04d}-{moment.month:02d}"
-
-
-def next_month(month: date) -> date | None:
-    """The first day of the following month (None after December 9999)."""
-    if month.month < 12:
-        return month.replace(month=month.month + 1)
-    return month.replace(year=month.year + 1, month=1) if month.year < 9999 else None
-
-
-def _start_of(month: date) -> datetime:
-    return datetime(month.year, month.month, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class MonthRange:
-    """Complaints filed (``submitted_at``, UTC) from the first month to the last, both whole;
-    either end may be open."""
-
-    first: date | None = None
-    last: date | None = None
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        where = []
-        if self.first is not None:
-            where.append(Complaint.submitted_at >= _start_of(self.first))
-        after = next_month(self.last) if self.last is not None else None
-        if after is not None:
-            where.append(Complaint.submitted_at < _start_of(after))
-        return where
-
-    def query_args(self) -> dict[str, str]:
-        args = {}
-        if self.first is not None:
-            args["filed_from"] = month_label(self.first)
-        if self.last is not None:
-            args["filed_to"] = month_label(self.last)
-        return args
-
-    def filename(self) -> str:
-        if self.first and self.last:
-            span = f"-{month_label(self.first)}-to-{month_label(self.last)}"
-        elif self.first:
-            span = f"-from-{month_label(self.first)}"
-        elif self.last:
-            span = f"-to-{month_label(self.last)}"
-        else:
-            span = ""
-        return f"complaints-open-data{span}.csv"
-
-
-class MonthText(StringField):
-    """A month typed as 2026-03 or 03/2026."""
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        self.data = (self.data or "").strip()
-
-    @property
-    def as_month(self) -> date | None:
-        return parse_month(self.data) if self.data else None
-
-    def pre_validate(self, form):
-        if self.data and self.as_month is None:
-            raise ValidationError(_l("Enter the month like 2026-03 (year, then month)."))
-
-
-class OpenDataForm(FlaskForm):
-    """The filing-month range. Read from the URL (codes only, nothing personal): no CSRF."""
-
-    filed_from = MonthText(
-        _l("First month filed"),
-        description=_l("For example 2025-01. Leave empty to start from the first complaint."),
-    )
-    filed_to = MonthText(
-        _l("Last month filed"),
-        description=_l("For example 2025-12. Leave empty to go up to today."),
-    )
-
-    def validate_filed_to(self, field):
-        first, last = self.filed_from.as_month, field.as_month
-        if first and last and last < first:
-            raise ValidationError(_l("The last month must be the same as or after the first."))
-
-    def month_range(self) -> MonthRange:
-        return MonthRange(self.filed_from.as_month, self.filed_to.as_month)
-
-
-def _read_form() -> tuple[OpenDataForm, bool]:
-    form = OpenDataForm(formdata=request.args, meta={"csrf": False})
-    return form, form.validate()
-
-
-# --- the data dictionary ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DictionaryEntry:
-    """One column of the file: what it means, how its values look, their codes and labels."""
-
-    column: str
-    meaning: str
-    values: str
-    codes: tuple[tuple[str, str], ...] = ()
-    notes: str = ""
-    # "complaint" for the complaint's own columns; "allegation" and "finding" for the two
-    # columns each allegation category has (the page shows those as one table).
-    group: str = "complaint"
-    category: str = ""
-
-
-def _codes(vocabulary) -> tuple[tuple[str, str], ...]:
-    return tuple((code, str(label)) for code, label in vocabulary.items())
-
-
-def _coded(column: str, meaning: str, vocabulary, **more) -> DictionaryEntry:
-    """A column whose values are the codes of a vocabulary."""
-    return DictionaryEntry(column, meaning, str(_l("A code.")), _codes(vocabulary), **more)
-
-
-def data_dictionary(k: int) -> list[DictionaryEntry]:
-    """Every column of the file, in the file's order, labels in the current language."""
-    month = str(_l("YYYY-MM, for example 2025-03."))
-    codes_joined = str(_l("Codes separated by semicolons, for example ice;local_police."))
-    county_note = str(
-        _l(
-            "Blank when no county was given, and when fewer than %(k)d complaints in this file"
-            " name the county: small numbers could point to a person.",
-            k=k,
-        )
-    )
-    entries = [
-        DictionaryEntry(
-            "record_id",
-            str(_l("A pseudonymous id for the complaint, the same in every release.")),
-            str(_l("The letter r and 16 hexadecimal characters, for example r3f9a0c12d4e5b678.")),
-            notes=str(
-                _l(
-                    "Not the tracking number or any number the office uses: it is made from the"
-                    " complaint's internal number with a secret key and cannot be turned back"
-                    " into it. Use it to follow a complaint from one release to the next."
-                )
-            ),
-        ),
-        DictionaryEntry(
-            "month_filed",
-            str(_l("The month the complaint was filed (Coordinated Universal Time).")),
-            month,
-            notes=str(_l("Months only: no exact dates are published.")),
-        ),
-        _coded(
-            "channel",
-            str(_l("How the complaint reached the office.")),
-            categories.CHANNELS,
-        ),
-        _coded(
-            "language",
-            str(_l("The language the complaint was filed in.")),
-            categories.LANGUAGES,
-        ),
-        _coded(
-            "filer_relationship",
-            str(_l("Who filed the complaint: the person affected, or someone for them.")),
-            categories.FILER_RELATIONSHIPS,
-        ),
-        _coded(
-            "anonymous",
-            str(_l("Whether the filer chose to stay anonymous.")),
-            YES_NO,
-        ),
-        DictionaryEntry(
-            "incident_month",
-            str(_l("The month of the incident.")),
-            month,
-            notes=str(_l("Blank when the filer gave no date.")),
-        ),
-        DictionaryEntry(
-            "incident_state",
-            str(_l("The state or territory where the incident happened.")),
-            str(_l("Two-letter postal code, for example TX.")),
-            notes=str(_l("Blank when not given.")),
-        ),
-        DictionaryEntry(
-            "incident_county_fips",
-            str(_l("The county where the incident happened: its Census FIPS code.")),
-            str(_l("Five digits, for example 06037. Open this column as text to keep the 0.")),
-            notes=county_note,
-        ),
-        DictionaryEntry(
-            "incident_county",
-            str(_l("The county's name, from the Census Bureau's list.")),
-            str(_l("A name, for example Webb County.")),
-            notes=county_note,
-        ),
-        _coded(
-            "place_kind",
-            str(_l("The kind of place where the incident happened.")),
-            categories.PLACE_KINDS,
-            notes=str(
-                _l("Blank when not given. What the filer wrote for another place is left out.")
-            ),
-        ),
-        DictionaryEntry(
-            "agencies",
-            str(_l("The agencies involved, as the filer named them.")),
-            codes_joined,
-            _codes(categories.AGENCIES),
-            notes=str(_l("Blank when none was given. Names of local agencies are left out.")),
-        ),
-        DictionaryEntry(
-            "program_contexts",
-            str(_l("How the incident came about, as the filer described it.")),
-            str(_l("Codes separated by semicolons, for example 287g;detainer.")),
-            _codes(categories.PROGRAM_CONTEXTS),
-            notes=str(_l("Blank when none was given.")),
-        ),
-        _coded(
-            "status",
-            str(_l("Where the complaint is in the office's review now.")),
-            STAFF_STATUS_LABELS,
-        ),
-        _coded(
-            "closure_reason",
-            str(_l("Why the case was closed.")),
-            categories.CLOSURE_REASONS,
-            notes=str(_l("Blank unless the status is closed.")),
-        ),
-        _coded(
-            "referred_to",
-            str(_l("The agency the case was referred to for fact-finding.")),
-            categories.AGENCIES,
-            notes=str(_l("Blank when the case was not referred.")),
-        ),
-        DictionaryEntry(
-            "month_closed",
-            str(_l("The month the case was closed.")),
-            month,
-            notes=str(_l("Blank unless the status is closed.")),
-        ),
-        _coded(
-            "days_to_close",
-            str(_l("Time from filing to closing, as a range of days.")),
-            DAYS_TO_CLOSE,
-            notes=str(
-                _l(
-                    "Blank unless the status is closed. Ranges, not exact days: with the months"
-                    " of filing and closing, an exact number of days could give the dates away."
-                )
-            ),
-        ),
-    ]
-    for code, label in categories.ALLEGATIONS.items():
-        entries.append(
-            DictionaryEntry(
-                f"allegation_{code}",
-                str(_l("1 when the complaint alleges: %(label)s. Otherwise 0.", label=label)),
-                str(_l("1 or 0.")),
-                group="allegation",
-                category=code,
-            )
-        )
-    finding_note = str(
-        _l("Blank when the complaint does not make this allegation, or there is no finding yet.")
-    )
-    for code, label in categories.ALLEGATIONS.items():
-        entries.append(
-            _coded(
-                f"finding_{code}",
-                str(_l("The office's finding on the allegation: %(label)s.", label=label)),
-                categories.FINDINGS,
-                notes=finding_note,
-                group="finding",
-                category=code,
-            )
-        )
-    return entries
-
-
-def header() -> list[str]:
-    """The file's column names, in order (fixed: they do not depend on the language)."""
-    return [entry.column for entry in data_dictionary(0)]
-
-
-def dictionary_rows(k: int) -> Iterator[list[str]]:
-    """The dictionary as CSV rows: column, meaning, values, codes ("code = label; ..."), notes."""
-    yield ["column", "meaning", "values", "codes", "notes"]
-    for entry in data_dictionary(k):
-        codes = "; ".join(f"{code} = {label}" for code, label in entry.codes)
-        yield [entry.column, entry.meaning, entry.values, codes, entry.notes]
 
 
 # --- which counties are shown -----------------------------------------------------------------
@@ -458,7 +135,7 @@ def county_cells(months: MonthRange, k: int) -> CountyCells:
 
 
 def _secret() -> bytes:
-    return current_app.config["SECRET_KEY"].encode()
+    return key(RECORD_ID_KEY)
 
 
 def record_id_hasher():
@@ -474,7 +151,7 @@ def record_id_hasher():
 
 
 def shuffle_multiplier() -> int:
-    """A secret multiplier for the row order, from SECRET_KEY (2 .. modulus - 1)."""
+    """A secret multiplier for the row order, from RECORD_ID_KEY (2 .. modulus - 1)."""
     digest = hmac.new(_secret(), b"intake open data row order", hashlib.sha256).digest()
     return 2 + int.from_bytes(digest[:8], "big") % (SHUFFLE_MODULUS - 2)
 
@@ -495,7 +172,8 @@ def _months(months: MonthRange) -> list[date]:
     if earliest is None:
         return []
     first, last = earliest.date().replace(day=1), latest.date().replace(day=1)
-    out, month = [], first
+    out: list[date] = []
+    month: date | None = first
     while month is not None and month <= last:
         out.append(month)
         month = next_month(month)
@@ -597,14 +275,7 @@ def row_batches(
     months: MonthRange, cells: CountyCells, batch_size: int
 ) -> Iterator[list[list[str]]]:
     """The file's rows (before neutralising), one list per batch of complaints."""
-    record_id = record_id_hasher()
-    shown = cells.shown
-    position = {code: number for number, code in enumerate(categories.ALLEGATIONS)}
-    not_alleged = ["0"] * len(position)
-    no_finding = [""] * len(position)
-    join_agencies = _joiner(categories.AGENCIES)
-    join_contexts = _joiner(categories.PROGRAM_CONTEXTS)
-    nothing: set[str] = set()
+    make_row = _row_maker(cells)
     # Core rows straight from the connection (the session's transaction): no ORM loading.
     connection = db.session.connection()
     for ids in id_batches(connection, months, batch_size):
@@ -614,59 +285,70 @@ def row_batches(
                 select(*COMPLAINT_COLUMNS).where(_id_in(Complaint.id, ids))
             ).all()
         }
-        allegations, agencies, contexts = _related(connection, ids)
-        batch = []
-        for complaint_id in ids:
-            row = complaints.get(complaint_id)
-            if row is None:  # deleted since its id was read (outside a snapshot)
-                continue
-            (
-                _id,
-                submitted_at,
-                channel,
-                language,
-                filer_relationship,
-                anonymous,
-                incident_date,
-                incident_state,
-                county,
-                place_kind,
-                status,
-                closure_reason,
-                referral_agency,
-                status_changed_at,
-            ) = row
-            county_name = shown.get(county, "") if county else ""
-            closed = status == "closed"
-            alleged, findings = not_alleged.copy(), no_finding.copy()
-            for category, finding in allegations.get(complaint_id, ()):
-                alleged[position[category]] = "1"
-                findings[position[category]] = finding or ""
-            batch.append(
-                [
-                    record_id(complaint_id),
-                    month_label(submitted_at),
-                    channel,
-                    language,
-                    filer_relationship,
-                    "yes" if anonymous else "no",
-                    month_label(incident_date) if incident_date else "",
-                    incident_state or "",
-                    county if county_name else "",
-                    county_name,
-                    place_kind or "",
-                    join_agencies(agencies.get(complaint_id, nothing)),
-                    join_contexts(contexts.get(complaint_id, nothing)),
-                    status,
-                    closure_reason or "",
-                    referral_agency or "",
-                    month_label(status_changed_at) if closed else "",
-                    _days_to_close(submitted_at, status_changed_at) if closed else "",
-                    *alleged,
-                    *findings,
-                ]
-            )
-        yield batch
+        related = _related(connection, ids)
+        # A complaint deleted since its id was read (outside a snapshot) has no row.
+        yield [make_row(complaints[i], *related) for i in ids if i in complaints]
+
+
+def _row_maker(cells: CountyCells):
+    """``make_row(complaint, allegations, agencies, contexts)``: one complaint's row, from
+    its COMPLAINT_COLUMNS and its batch's related codes."""
+    record_id = record_id_hasher()
+    shown = cells.shown
+    position = {code: number for number, code in enumerate(categories.ALLEGATIONS)}
+    not_alleged = ["0"] * len(position)
+    no_finding = [""] * len(position)
+    join_agencies = _joiner(categories.AGENCIES)
+    join_contexts = _joiner(categories.PROGRAM_CONTEXTS)
+    nothing: set[str] = set()
+
+    def make_row(row, allegations, agencies, contexts) -> list[str]:
+        (
+            complaint_id,
+            submitted_at,
+            channel,
+            language,
+            filer_relationship,
+            anonymous,
+            incident_date,
+            incident_state,
+            county,
+            place_kind,
+            status,
+            closure_reason,
+            referral_agency,
+            status_changed_at,
+        ) = row
+        county_name = shown.get(county, "") if county else ""
+        closed = status == "closed"
+        alleged, findings = not_alleged.copy(), no_finding.copy()
+        for category, finding in allegations.get(complaint_id, ()):
+            alleged[position[category]] = "1"
+            findings[position[category]] = finding or ""
+        return [
+            record_id(complaint_id),
+            month_label(submitted_at),
+            channel,
+            language,
+            filer_relationship,
+            "yes" if anonymous else "no",
+            month_label(incident_date) if incident_date else "",
+            incident_state or "",
+            county if county_name else "",
+            county_name,
+            place_kind or "",
+            join_agencies(agencies.get(complaint_id, nothing)),
+            join_contexts(contexts.get(complaint_id, nothing)),
+            status,
+            closure_reason or "",
+            referral_agency or "",
+            month_label(status_changed_at) if closed else "",
+            _days_to_close(submitted_at, status_changed_at) if closed else "",
+            *alleged,
+            *findings,
+        ]
+
+    return make_row
 
 
 def csv_chunks(rows: Iterator[list[list[str]]], head: list[str]) -> Iterator[bytes]:
@@ -694,68 +376,38 @@ def suppression_k() -> int:
     return int(current_app.config["OVERSIGHT_SUPPRESSION_K"])
 
 
-# --- views ------------------------------------------------------------------------------------
+# --- the downloads ----------------------------------------------------------------------------
 
 
-@bp.route("/open-data")
-@requires("oversight.view")
-def open_data():
-    """What the file holds and leaves out, its dictionary, the range form, the downloads."""
-    form, valid = _read_form()
-    return _page(form, valid)
-
-
-def _page(form: OpenDataForm, valid: bool, status: int = 200):
-    k = suppression_k()
-    months = form.month_range() if valid else None
-    entries = data_dictionary(k)
-    return (
-        render_template(
-            "oversight/open_data.html",
-            form=form,
-            months=months,
-            cells=county_cells(months, k) if months is not None else None,
-            k=k,
-            complaint_columns=[e for e in entries if e.group == "complaint"],
-            allegation_columns=[
-                (label, f"allegation_{code}", f"finding_{code}")
-                for code, label in categories.ALLEGATIONS.items()
-            ],
-            findings=_codes(categories.FINDINGS),
-            column_count=len(entries),
-        ),
-        status,
-    )
-
-
-@bp.route("/open-data.csv")
-@requires("oversight.view")
-def open_data_csv():
-    form, valid = _read_form()
-    if not valid:
-        return _page(form, valid, 400)
-    months = form.month_range()
+def record_export(months: MonthRange) -> None:
+    """Put the export on the audit trail and commit. The stream cannot commit, so this comes
+    before the first byte goes: written with the write lock taken up front (SQLite)."""
     user = current_user()
-    # The stream cannot commit, so the export is on the trail before the first byte goes:
-    # written with the write lock taken up front (SQLite), committed now.
     write_lock_from_now()
+    args = months.query_args()
     record_event(
         "oversight.open_data_exported",
         actor_type="staff",
         actor_id=user.id,
-        details={
-            "filed_from": months.query_args().get("filed_from"),
-            "filed_to": months.query_args().get("filed_to"),
-        },
+        details={"filed_from": args.get("filed_from"), "filed_to": args.get("filed_to")},
     )
     db.session.commit()
-    # From here on the request only reads: no write lock on SQLite while the file streams.
+
+
+def _read_one_snapshot() -> None:
+    """From here on the request only reads: no write lock on SQLite while the file streams;
+    on PostgreSQL one snapshot for the county counts and every row (set before the first
+    query)."""
     reads_only_from_now()
     if db.session.get_bind().dialect.name == "postgresql":
-        # One snapshot for the county counts and every row (set before the first query).
         db.session.connection(
             execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
         )
+
+
+def file_response(months: MonthRange) -> Response:
+    """The file, streamed batch by batch as an attachment (call after ``record_export``)."""
+    _read_one_snapshot()
     k, size = suppression_k(), batch_size()
     cells = county_cells(months, k)
 
@@ -769,23 +421,20 @@ def open_data_csv():
         finally:
             db.session.rollback()  # end the read transaction (nothing was written)
 
-    response = Response(stream_with_context(generate()), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{months.filename()}"'
-    return response
+    return _csv_attachment(Response(stream_with_context(generate())), months.filename())
 
 
-@bp.route("/open-data/dictionary.csv")
-@requires("oversight.view")
-def open_data_dictionary():
+def dictionary_response() -> Response:
     """The data dictionary as CSV, in the page's language."""
     buffer = io.StringIO()
     buffer.write(BOM)
     writer = csv.writer(buffer)
     writer.writerows(neutralise_row(row) for row in dictionary_rows(suppression_k()))
-    response = Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv")
+    response = Response(buffer.getvalue().encode("utf-8"))
+    return _csv_attachment(response, "complaints-open-data-dictionary.csv")
+
+
+def _csv_attachment(response: Response, filename: str) -> Response:
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = (
-        'attachment; filename="complaints-open-data-dictionary.csv"'
-    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

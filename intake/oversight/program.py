@@ -32,7 +32,7 @@ from babel.dates import format_skeleton
 from flask import current_app
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import Date, and_, cast, func, select, union_all
+from sqlalchemy import ColumnElement, Date, and_, cast, func, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from intake.complaints.models import Allegation, Complaint
@@ -176,6 +176,7 @@ def _dated_complaints(counties: set[str], first_day: date, end_day: date):
     (incident_county_fips, incident_date, submitted_at, id) index, read without the table.
     """
     in_counties = Complaint.incident_county_fips.in_(sorted(counties))
+    filing_day: ColumnElement[date]
     if _postgresql():
         filing_day = cast(func.timezone("UTC", Complaint.submitted_at), Date)
     else:  # SQLite keeps timestamps as naive UTC text, 'YYYY-MM-DD HH:MM:SS'

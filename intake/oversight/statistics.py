@@ -6,8 +6,8 @@ are counted by their own filing range, with the complaints joined only for anoth
 recommendations are joined; the agency and allegation filters are EXISTS tests. Only the
 time-to-close percentiles on SQLite, which has no percentile_cont, are worked out in Python
 from the closed cases' durations.
-Each function below gives one figure with one query; ``all_figures`` gives them all with as
-few passes over the complaints as it can (the dashboard, the periodic report).
+Each function below gives one figure with one query; ``combined.all_figures`` gives them all
+with as few passes over the complaints as it can (the dashboard).
 
 Definitions shared by the dashboard, the periodic report and open data:
 
@@ -40,7 +40,6 @@ from sqlalchemy import (
     extract,
     func,
     select,
-    text,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
@@ -179,7 +178,7 @@ def filed_with_selection(model, f: OversightFilters) -> list[ColumnElement[bool]
     return conditions
 
 
-def _postgresql() -> bool:
+def is_postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
@@ -196,17 +195,17 @@ def month_label(code: str, short: bool = False) -> str:
     return format_skeleton("yMMM" if short else "yMMMM", date(year, month, 1), locale=_locale())
 
 
-def _month_key():
+def month_key():
     """The UTC calendar month of submitted_at: a timestamp on PostgreSQL, 'YYYY-MM' on SQLite
-    (which keeps UTC timestamps as text). See _month_code."""
-    if _postgresql():
+    (which keeps UTC timestamps as text). See month_code."""
+    if is_postgresql():
         # date_trunc on the UTC wall time: cheaper per row than to_char, whatever the
         # session's time zone.
         return func.date_trunc("month", func.timezone("UTC", Complaint.submitted_at))
     return func.strftime("%Y-%m", Complaint.submitted_at)
 
 
-def _month_code(key) -> str:
+def month_code(key) -> str:
     return key if isinstance(key, str) else f"{key.year:04d}-{key.month:02d}"
 
 
@@ -219,7 +218,7 @@ def _months(first: str, last: str) -> list[str]:
     return codes
 
 
-def _month_rows(f: OversightFilters, counts: dict[str, int]) -> list[Count]:
+def month_rows(f: OversightFilters, counts: dict[str, int]) -> list[Count]:
     first = f.start.strftime("%Y-%m") if f.start else min(counts, default=None)
     last = f.end.strftime("%Y-%m") if f.end else max(counts, default=None)
     if first is None or last is None:
@@ -229,16 +228,16 @@ def _month_rows(f: OversightFilters, counts: dict[str, int]) -> list[Count]:
 
 def intake_by_month(f: OversightFilters) -> list[Count]:
     """Complaints filed each month of the range, months without any included."""
-    month = _month_key()
+    month = month_key()
     rows = db.session.execute(select(month, func.count()).where(*selection(f)).group_by(month))
-    return _month_rows(f, {_month_code(key): n for key, n in rows})
+    return month_rows(f, {month_code(key): n for key, n in rows})
 
 
 def _vocabulary_counts(vocabulary, counts: dict) -> list[Count]:
     return [Count(code, str(label), counts.get(code, 0)) for code, label in vocabulary.items()]
 
 
-def _allegation_finding_counts(f: OversightFilters) -> dict[tuple[str, str], int]:
+def allegation_finding_counts(f: OversightFilters) -> dict[tuple[str, str], int]:
     """(category, finding or NO_FINDING) -> allegations, over the selected complaints."""
     stmt = (
         select(Allegation.category, Allegation.finding, func.count())
@@ -251,7 +250,7 @@ def _allegation_finding_counts(f: OversightFilters) -> dict[tuple[str, str], int
     }
 
 
-def _allegation_rows(by_finding: dict[tuple[str, str], int]) -> list[Count]:
+def allegation_rows(by_finding: dict[tuple[str, str], int]) -> list[Count]:
     counts: dict[str, int] = {}
     for (category, _finding), n in by_finding.items():
         counts[category] = counts.get(category, 0) + n
@@ -261,7 +260,7 @@ def _allegation_rows(by_finding: dict[tuple[str, str], int]) -> list[Count]:
 def intake_by_allegation(f: OversightFilters) -> list[Count]:
     """Complaints under each allegation category (a complaint once under each of its own):
     the findings table's counts, summed over findings."""
-    return _allegation_rows(_allegation_finding_counts(f))
+    return allegation_rows(allegation_finding_counts(f))
 
 
 def intake_by_agency(f: OversightFilters) -> list[Count]:
@@ -280,7 +279,7 @@ def _by_count_then_label(rows: list[Count]) -> list[Count]:
     return known + [r for r in rows if r.code == UNKNOWN]
 
 
-def _state_rows(counts: dict[str | None, int]) -> list[Count]:
+def state_rows(counts: dict[str | None, int]) -> list[Count]:
     rows = [
         Count(code, lookups.state_name(code) or code, n)
         if code
@@ -297,7 +296,7 @@ def intake_by_state(f: OversightFilters) -> list[Count]:
         .where(*selection(f))
         .group_by(Complaint.incident_state)
     )
-    return _state_rows(dict(db.session.execute(stmt).all()))
+    return state_rows(dict(db.session.execute(stmt).all()))
 
 
 @cache
@@ -307,7 +306,7 @@ def _county_names() -> dict[str, str]:
     return {fips: f"{name}, {state}" for fips, name, state in rows}
 
 
-def _county_rows(counts: dict[str | None, int]) -> list[Count]:
+def county_rows(counts: dict[str | None, int]) -> list[Count]:
     names = _county_names()
     rows = [
         Count(fips, names.get(fips, fips), n) if fips else Count(UNKNOWN, str(UNKNOWN_LABEL), n)
@@ -324,7 +323,7 @@ def intake_by_county(f: OversightFilters) -> list[Count]:
         .where(*selection(f))
         .group_by(Complaint.incident_county_fips)
     )
-    return _county_rows(dict(db.session.execute(stmt).all()))
+    return county_rows(dict(db.session.execute(stmt).all()))
 
 
 # --- closing ---------------------------------------------------------------------------------
@@ -332,7 +331,7 @@ def intake_by_county(f: OversightFilters) -> list[Count]:
 
 def _days_to_close():
     """Days (with fractions) from filing to the last status change, i.e. to closing."""
-    if _postgresql():
+    if is_postgresql():
         seconds = extract("epoch", Complaint.status_changed_at - Complaint.submitted_at)
         return cast(seconds, Float) / 86400.0
     return func.julianday(Complaint.status_changed_at) - func.julianday(Complaint.submitted_at)
@@ -357,7 +356,7 @@ def time_to_close(f: OversightFilters) -> CloseTimes:
     """How long closed complaints took: their number, the median and the 90th percentile."""
     where = [Complaint.status == CLOSED, *selection(f)]
     days = _days_to_close()
-    if _postgresql():
+    if is_postgresql():
         # Both percentiles from one sort of the durations.
         closed, percentiles = db.session.execute(
             select(
@@ -394,7 +393,7 @@ def _age_bucket(now: datetime):
     return case(*whens, else_=len(AGE_BUCKETS) - 1)
 
 
-def _targets() -> dict[str, int]:
+def target_days_by_status() -> dict[str, int]:
     targets = current_app.config["STATUS_TARGET_DAYS"]
     return {status: targets[status] for status in OPEN_STATUSES if status in targets}
 
@@ -410,12 +409,12 @@ def _within_target(now: datetime):
             ),
             1,
         )
-        for status, days in _targets().items()
+        for status, days in target_days_by_status().items()
     ]
     return case(*whens, else_=0)
 
 
-def _backlog_rows(found: dict[str, list[int]]) -> list[BacklogRow]:
+def backlog_rows(found: dict[str, list[int]]) -> list[BacklogRow]:
     """``found``: status -> complaints in each age bucket."""
     rows = []
     for status in OPEN_STATUSES:
@@ -436,13 +435,13 @@ def backlog_by_status(f: OversightFilters, now: datetime) -> list[BacklogRow]:
     found: dict[str, list[int]] = {}
     for status, bucket, n in db.session.execute(stmt):
         found.setdefault(status, [0] * len(AGE_BUCKETS))[bucket] = n
-    return _backlog_rows(found)
+    return backlog_rows(found)
 
 
-def _on_time_rows(found: dict[str, tuple[int, int]]) -> list[OnTimeRow]:
+def on_time_rows(found: dict[str, tuple[int, int]]) -> list[OnTimeRow]:
     """``found``: status -> (open cases, of which within the target time)."""
     rows = []
-    for status, days in _targets().items():
+    for status, days in target_days_by_status().items():
         cases, inside = found.get(status, (0, 0))
         share = inside / cases if cases else None
         label = str(STAFF_STATUS_LABELS[status])
@@ -456,10 +455,10 @@ def on_time_share(f: OversightFilters, now: datetime) -> list[OnTimeRow]:
     within = _within_target(now)
     stmt = (
         select(Complaint.status, func.count(), func.coalesce(func.sum(within), 0))
-        .where(Complaint.status.in_(list(_targets())), *selection(f))
+        .where(Complaint.status.in_(list(target_days_by_status())), *selection(f))
         .group_by(Complaint.status)
     )
-    return _on_time_rows(
+    return on_time_rows(
         {status: (n, int(inside)) for status, n, inside in db.session.execute(stmt)}
     )
 
@@ -467,7 +466,7 @@ def on_time_share(f: OversightFilters, now: datetime) -> list[OnTimeRow]:
 # --- outcomes --------------------------------------------------------------------------------
 
 
-def _findings_table(counts: dict[tuple[str, str], int]) -> FindingsTable:
+def findings_table(counts: dict[tuple[str, str], int]) -> FindingsTable:
     columns = [(code, str(label)) for code, label in FINDINGS.items()]
     columns.append((NO_FINDING, str(_l("No finding yet"))))
     rows = [(code, str(label)) for code, label in ALLEGATIONS.items()]
@@ -477,7 +476,7 @@ def _findings_table(counts: dict[tuple[str, str], int]) -> FindingsTable:
 
 def findings_by_allegation(f: OversightFilters) -> FindingsTable:
     """Each allegation category against its findings, with a "no finding yet" column."""
-    return _findings_table(_allegation_finding_counts(f))
+    return findings_table(allegation_finding_counts(f))
 
 
 def agency_concurrence(f: OversightFilters) -> list[Count]:
@@ -492,135 +491,3 @@ def agency_concurrence(f: OversightFilters) -> list[Count]:
     rows = _vocabulary_counts(AGENCY_RESPONSES, counts)
     rows.append(Count(AWAITING, str(_l("Awaiting response")), counts.get(AWAITING, 0)))
     return rows
-
-
-# --- every figure at once --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Figures:
-    summary: Summary
-    by_month: list[Count]
-    by_allegation: list[Count]
-    by_agency: list[Count]
-    by_state: list[Count]
-    by_county: list[Count]
-    backlog: list[BacklogRow]
-    on_time: list[OnTimeRow]
-    findings: FindingsTable
-    concurrence: list[Count]
-
-
-def all_figures(f: OversightFilters, now: datetime) -> Figures:
-    """Every figure above, the same as the functions give one by one, in fewer passes over
-    the complaints: on PostgreSQL one grouped pass for months, states, statuses, ages and
-    target times, one for counties, one join for allegations with their findings, one for
-    agencies, plus the closed cases' percentiles and the recommendations."""
-    if not _postgresql():
-        # SQLite has no GROUPING SETS; its data sets are small.
-        return Figures(
-            summary=summary(f),
-            by_month=intake_by_month(f),
-            by_allegation=intake_by_allegation(f),
-            by_agency=intake_by_agency(f),
-            by_state=intake_by_state(f),
-            by_county=intake_by_county(f),
-            backlog=backlog_by_status(f, now),
-            on_time=on_time_share(f, now),
-            findings=findings_by_allegation(f),
-            concurrence=agency_concurrence(f),
-        )
-    # Aggregation over hundreds of thousands of rows: enough memory to hash them rather
-    # than sort on disk, and no JIT compilation (it costs more than it saves here).
-    db.session.execute(text("SET LOCAL work_mem = '64MB'"))
-    db.session.execute(text("SET LOCAL jit = off"))
-    groups = _complaint_groups(f, now)
-    by_finding = _allegation_finding_counts(f)
-    times = time_to_close(f)
-    closed = sum(groups.status.get(CLOSED, {}).values())
-    filed = sum(groups.month.values())
-    return Figures(
-        summary=Summary(filed, filed - closed, closed, times.median_days, times.p90_days),
-        by_month=_month_rows(f, groups.month),
-        by_allegation=_allegation_rows(by_finding),
-        by_agency=intake_by_agency(f),
-        by_state=_state_rows(groups.state),
-        by_county=_county_rows(groups.county),
-        backlog=_backlog_rows(
-            {
-                status: [ages.get(i, 0) for i in range(len(AGE_BUCKETS))]
-                for status, ages in groups.status.items()
-                if status != CLOSED
-            }
-        ),
-        on_time=_on_time_rows(
-            {
-                status: (sum(groups.status.get(status, {}).values()), groups.within.get(status, 0))
-                for status in _targets()
-            }
-        ),
-        findings=_findings_table(by_finding),
-        concurrence=agency_concurrence(f),
-    )
-
-
-@dataclass
-class _Groups:
-    month: dict[str, int]
-    state: dict[str | None, int]
-    county: dict[str | None, int]
-    status: dict[str, dict[int, int]]  # status -> age bucket -> complaints
-    within: dict[str, int]  # open status -> complaints within its target time
-
-
-def _complaint_groups(f: OversightFilters, now: datetime) -> _Groups:
-    """Counts by month, state, status, age and target time in one grouped pass over the
-    selected complaints, then counts by county in another.
-
-    The pass groups by (month, state, status), a few thousand groups, and counts the rest
-    in the same rows with FILTER: how many were filed after each age limit (the buckets
-    are the differences) and how many entered their status after each target time's
-    cutoff. Grouping by CASE expressions instead was twice as slow (it hashed five keys a
-    row, on one core). Plain GROUP BYs rather than GROUPING SETS: PostgreSQL runs those in
-    parallel."""
-    targets = _targets()
-    age_limits = [now - timedelta(days=last + 1) for *_, last in AGE_BUCKETS if last is not None]
-    target_days = sorted(set(targets.values()))
-    inner = (
-        select(
-            _month_key().label("month"),
-            Complaint.incident_state.label("state"),
-            Complaint.status.label("status"),
-            Complaint.submitted_at.label("filed"),
-            Complaint.status_changed_at.label("changed"),
-        )
-        .where(*selection(f))
-        .subquery()
-    )
-    c = inner.c
-    stmt = select(
-        c.month,
-        c.state,
-        c.status,
-        func.count(),
-        *(func.count().filter(c.filed > limit) for limit in age_limits),
-        *(func.count().filter(c.changed >= now - timedelta(days=days)) for days in target_days),
-    ).group_by(c.month, c.state, c.status)
-    groups = _Groups({}, {}, {}, {}, {})
-    for key, state, status, n, *counts in db.session.execute(stmt):
-        code = _month_code(key)
-        groups.month[code] = groups.month.get(code, 0) + n
-        groups.state[state] = groups.state.get(state, 0) + n
-        # Filed after each limit, youngest first: each bucket is the difference.
-        younger = [*counts[: len(age_limits)], n]
-        ages, previous = groups.status.setdefault(status, {}), 0
-        for bucket, filed_after in enumerate(younger):
-            ages[bucket] = ages.get(bucket, 0) + filed_after - previous
-            previous = filed_after
-        if status in targets:
-            within = dict(zip(target_days, counts[len(age_limits) :], strict=True))
-            groups.within[status] = groups.within.get(status, 0) + within[targets[status]]
-    county = Complaint.incident_county_fips
-    stmt = select(county, func.count()).where(*selection(f)).group_by(county)
-    groups.county = dict(db.session.execute(stmt).all())
-    return groups

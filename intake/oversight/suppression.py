@@ -171,7 +171,7 @@ def _suppress(
     lines: list[tuple[list[int], int]],
     ends: list[tuple[int, int]],
     k: int,
-    forced: set[int] = frozenset(),
+    forced: Iterable[int] = frozenset(),
 ) -> list[Cell]:
     """Primary then complementary suppression.
 

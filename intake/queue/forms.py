@@ -10,13 +10,12 @@ from functools import cache
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import Select, html_params
 
-from intake.forms import strip
+from intake.forms import Form, strip
 from intake.reference import lookups
 from intake.reference.categories import AGENCIES, ALLEGATIONS, CHANNELS, LANGUAGES
 from intake.review.workflow import STAFF_STATUS_LABELS
@@ -113,7 +112,7 @@ def _select(label, **kwargs) -> SelectField:
     return SelectField(label, validate_choice=False, widget=QuickSelect(), **kwargs)
 
 
-class QueueForm(FlaskForm):
+class QueueForm(Form):
     q = StringField(
         _l("Search"),
         description=_l("Words from the story, names, places, officers or a tracking number."),

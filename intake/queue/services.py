@@ -12,14 +12,14 @@ import binascii
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
-from sqlalchemy.orm import Session
 
 from intake.accounts.models import User, UserRole
 from intake.accounts.roles import CASE_ROLES
 from intake.complaints.models import Allegation, Complaint, ComplaintAgency
-from intake.database import utcnow
+from intake.database import AnySession, utcnow
 from intake.reference.models import County
 from intake.review.access import visible_to
 from intake.review.deadlines import is_overdue, overdue_clause
@@ -60,7 +60,7 @@ class Filters:
     submitted_to: date | None = None
     sort: str = DEFAULT_SORT
 
-    def query_args(self) -> dict[str, str]:
+    def query_args(self) -> dict[str, Any]:  # url_for's **values
         """The filters as URL query parameters, leaving out defaults."""
         args = {
             "status": self.status,
@@ -224,7 +224,7 @@ class Page:
 
 
 def queue_page(
-    session: Session,
+    session: AnySession,
     where: list[ColumnElement[bool]],
     sort: str = DEFAULT_SORT,
     cursor: Cursor | None = None,
@@ -281,10 +281,10 @@ def page_query(where, sort: str, cursor: Cursor | None, limit: int):
     backwards = cursor is not None and cursor.backwards
     # First the page's ids, then its rows: the ids come from a queue index alone (it holds
     # every filtered column), so a filter that skips many rows never reads them from the table.
-    ids = select(Complaint.id).where(*where)
+    wanted = select(Complaint.id).where(*where)
     if cursor is not None:
-        ids = ids.where(_after(sort, cursor.key, cursor.id, cursor.backwards))
-    ids = ids.order_by(*_order(sort, backwards)).limit(limit).subquery()
+        wanted = wanted.where(_after(sort, cursor.key, cursor.id, cursor.backwards))
+    ids = wanted.order_by(*_order(sort, backwards)).limit(limit).subquery()
     return (
         select(
             Complaint.id,
@@ -305,7 +305,7 @@ def page_query(where, sort: str, cursor: Cursor | None, limit: int):
     )
 
 
-def count_matches(session: Session, where: list[ColumnElement[bool]]) -> int:
+def count_matches(session: AnySession, where: list[ColumnElement[bool]]) -> int:
     """How many complaints match, but never more than COUNT_CAP + 1 (cheap at any size)."""
     return session.execute(count_query(where)).scalar_one()
 
@@ -315,7 +315,7 @@ def count_query(where):
     return select(func.count()).select_from(limited)
 
 
-def _add_details(session: Session, rows: list[QueueRow]) -> None:
+def _add_details(session: AnySession, rows: list[QueueRow]) -> None:
     """Allegations (one query for the page) and the overdue flag."""
     if not rows:
         return
@@ -332,7 +332,7 @@ def _add_details(session: Session, rows: list[QueueRow]) -> None:
         row.overdue = is_overdue(row, now)
 
 
-def assignable_staff(session: Session) -> list[tuple[int, str]]:
+def assignable_staff(session: AnySession) -> list[tuple[int, str]]:
     """Active staff who may hold cases, for the assignee filter."""
     query = (
         select(User.id, User.name)

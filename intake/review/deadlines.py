@@ -1,6 +1,7 @@
 """Target times per status (STATUS_TARGET_DAYS) and the overdue flag built on them."""
 
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, false, or_
@@ -13,7 +14,14 @@ def target_days() -> dict[str, int]:
     return current_app.config["STATUS_TARGET_DAYS"]
 
 
-def due_at(complaint: Complaint) -> datetime | None:
+class InStatus(Protocol):
+    """A case, or a queue row, with its status and since when."""
+
+    status: str
+    status_changed_at: datetime
+
+
+def due_at(complaint: InStatus) -> datetime | None:
     """When the case should leave its current status; closed cases have no due date."""
     days = target_days().get(complaint.status)
     if days is None:
@@ -21,7 +29,7 @@ def due_at(complaint: Complaint) -> datetime | None:
     return complaint.status_changed_at + timedelta(days=days)
 
 
-def is_overdue(complaint: Complaint, now: datetime | None = None) -> bool:
+def is_overdue(complaint: InStatus, now: datetime | None = None) -> bool:
     due = due_at(complaint)
     return due is not None and due < (now or utcnow())
 

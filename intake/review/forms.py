@@ -2,11 +2,10 @@
 by someone else in the meantime is caught instead of overwritten."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, Label, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from intake.forms import strip
+from intake.forms import Form, strip
 from intake.reference.categories import AGENCIES, AGENCY_RESPONSES, ALLEGATIONS, FINDINGS
 
 from .workflow import CLOSE_REASONS
@@ -22,7 +21,7 @@ def _whole_number(form, field):
         raise ValidationError(_l("Reload the case page and try again.")) from None
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     """Every form on the case page: the version the page showed travels with the change."""
 
     version = HiddenField(

@@ -5,37 +5,30 @@ names only) and, where it changes the case's substance (findings, recommendation
 bumps the case's version so a page loaded before it can no longer overwrite it.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from sqlalchemy import or_, select
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import joinedload, lazyload, selectinload, undefer
 
 from intake.accounts.models import User, UserRole
 from intake.accounts.roles import CASE_ROLES
 from intake.attachments.models import Attachment
-from intake.audit.models import AuditEvent
 from intake.audit.services import record_event
 from intake.complaints import identifiers
 from intake.complaints.models import Complaint, Person
 from intake.database import utcnow
 from intake.extensions import db
 from intake.reference.categories import (
-    AGENCIES,
     AGENCY_RESPONSES,
-    ALLEGATIONS,
-    CHANNELS,
-    CLOSURE_REASONS,
     FINDINGS,
 )
-from intake.review.models import Message
 
-from .access import visible_to
+from .access import can_work_on, visible_to
 from .models import CaseNote, Recommendation
 from .workflow import (
-    ACTIONS,
     ActionNotAllowed,
     check_version,
     status_label,
@@ -46,12 +39,55 @@ FINDINGS_STATUSES = ("investigation", "component_referral", "findings_review")
 RECOMMENDATION_STATUSES = ("investigation", "findings_review")
 RESPONSE_STATUSES = ("recommendations_issued",)
 
-# Events that are about looking, not changing: on the trail, not the timeline.
-LOOKING_EVENTS = {"case.viewed", "attachment.downloaded", "document.exported"}
 RELATED_LIMIT = 20
 
 
 # --- reading ----------------------------------------------------------------------------------
+
+# What the case page shows of the complaint itself, loaded with it: the assignee (their roles
+# only if asked for) and the people (a filer and an affected person at most: two rows) in the
+# same statement, then one statement per other collection.
+CASE_PAGE_LOADS = (
+    joinedload(Complaint.assignee).options(lazyload(User.role_rows)),
+    joinedload(Complaint.people),
+    selectinload(Complaint.allegations),
+    selectinload(Complaint.agencies),
+    selectinload(Complaint.program_contexts),
+    selectinload(Complaint.prior_complaints),
+)
+
+
+class CasePage(NamedTuple):
+    complaint: Complaint
+
+
+def case_for_page(user, complaint_id: int) -> CasePage | None:
+    """The case with what its page shows, if it exists and ``user`` may open it (the rule of
+    case_or_404); else None. (County and state names come from the reference lookups, read
+    once a process.)"""
+    complaint = (
+        db.session.execute(
+            select(Complaint)
+            .where(Complaint.id == complaint_id, visible_to(user))
+            .options(*CASE_PAGE_LOADS)
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
+    if complaint is None or not can_work_on(user, complaint):
+        return None
+    return CasePage(complaint)
+
+
+def duplicate_original(complaint: Complaint):
+    """The original a duplicate names (its id and tracking number), or None."""
+    if not complaint.duplicate_of_id:
+        return None
+    return db.session.execute(
+        select(Complaint.id, Complaint.tracking_number).where(
+            Complaint.id == complaint.duplicate_of_id
+        )
+    ).one_or_none()
 
 
 def _label(vocabulary: dict, code: str | None) -> str | None:
@@ -86,17 +122,17 @@ def recommendations(complaint_id: int) -> list[Recommendation]:
     return list(db.session.execute(stmt).scalars())
 
 
-def assignable_staff() -> list[User]:
-    """Active staff who work cases, for the supervisor's assign list."""
+def assignable_staff():
+    """Active staff who work cases, for the supervisor's assign list: (id, name) rows."""
     stmt = (
-        select(User)
+        select(User.id, User.name)
         .where(
             User.active.is_(True),
             User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(CASE_ROLES))),
         )
         .order_by(User.name, User.id)
     )
-    return list(db.session.execute(stmt).scalars())
+    return db.session.execute(stmt).all()
 
 
 def complaint_by_tracking_number(text: str | None) -> Complaint | None:
@@ -109,8 +145,18 @@ def complaint_by_tracking_number(text: str | None) -> Complaint | None:
 
 
 @dataclass
+class RelatedCase:
+    """What the related list shows of another case."""
+
+    id: int
+    tracking_number: str
+    status: str
+    submitted_at: datetime
+
+
+@dataclass
 class Related:
-    complaint: Complaint
+    complaint: RelatedCase
     reasons: list[str]
 
 
@@ -129,255 +175,42 @@ def related_complaints(complaint: Complaint, user) -> list[Related]:
         tests.append(Person.phone.in_(phones))
     if not tests:
         return []
+    # One statement: the matching people with their cases, newest case first (a case's
+    # people come together, so the first cases met are the newest).
     matches = db.session.execute(
-        select(Person.complaint_id, Person.a_number, Person.email, Person.phone)
+        select(
+            Person.a_number,
+            Person.email,
+            Person.phone,
+            Complaint.id,
+            Complaint.tracking_number,
+            Complaint.status,
+            Complaint.submitted_at,
+        )
         .join(Complaint, Complaint.id == Person.complaint_id)
         .where(or_(*tests), Person.complaint_id != complaint.id, visible_to(user))
         .order_by(Complaint.submitted_at.desc(), Complaint.id.desc())
         .limit(RELATED_LIMIT * 2)
     ).all()
+    same = {
+        "a_number": _("Same A-number"),
+        "email": _("Same email address"),
+        "phone": _("Same phone number"),
+    }
+    cases: dict[int, RelatedCase] = {}
     reasons: dict[int, set[str]] = {}
-    for complaint_id, a_number, email, phone in matches:
-        found = reasons.setdefault(complaint_id, set())
+    for a_number, email, phone, case_id, tracking_number, status, submitted_at in matches:
+        other = cases.get(case_id) or cases.setdefault(
+            case_id, RelatedCase(case_id, tracking_number, status, submitted_at)
+        )
+        found = reasons.setdefault(other.id, set())
         if a_number and a_number in a_numbers:
-            found.add(_("Same A-number"))
+            found.add(same["a_number"])
         if email and email in emails:
-            found.add(_("Same email address"))
+            found.add(same["email"])
         if phone and phone in phones:
-            found.add(_("Same phone number"))
-    ids = list(reasons)[:RELATED_LIMIT]
-    if not ids:
-        return []
-    others = db.session.execute(
-        select(Complaint)
-        .where(Complaint.id.in_(ids))
-        .order_by(Complaint.submitted_at.desc(), Complaint.id.desc())
-    ).scalars()
-    return [Related(other, sorted(reasons[other.id])) for other in others]
-
-
-# --- the timeline -----------------------------------------------------------------------------
-
-
-def _timeline_title(action: str) -> str:
-    # Looked up at render time so the words follow the reader's language.
-    titles = {
-        "complaint.submitted": _("Complaint filed"),
-        "complaint.entered": _("Complaint entered by staff"),
-        "case.claim": _("Claimed"),
-        "case.assign": _("Assigned"),
-        "case.request_information": _("Information requested from the complainant"),
-        "case.complainant_replied": _("The complainant replied"),
-        "case.offer_to_oig": _("Offered to the Inspector General"),
-        "case.oig_accepted": _("Inspector General accepted the case"),
-        "case.oig_declined": _("Inspector General declined the case"),
-        "case.refer_to_component": _("Referred to the agency involved"),
-        "case.retain": _("Retained for investigation"),
-        "case.submit_findings": _("Findings submitted for approval"),
-        "case.approve_findings": _("Findings approved, recommendations issued"),
-        "case.return_findings": _("Findings sent back"),
-        "case.mark_duplicate": _("Marked as a duplicate"),
-        "case.close": pgettext("staff case status", "Closed"),
-        "case.reopen": _("Reopened"),
-        "case.note.added": _("Internal note"),
-        "case.findings.recorded": _("Findings recorded"),
-        "case.recommendation.added": _("Recommendation added"),
-        "case.recommendation.edited": _("Recommendation edited"),
-        "case.agency_response.recorded": _("Agency response recorded"),
-        "case.letter.generated": _("Letter generated"),
-    }
-    return titles.get(action, action)
-
-
-@dataclass
-class TimelineEntry:
-    at: datetime
-    kind: str  # filed, action, note, message_to, message_from, edit
-    title: str
-    actor: str
-    change: tuple[str, str] | None = None
-    body: str | None = None
-    facts: list[tuple[str, str]] = field(default_factory=list)
-    link: tuple[str, int] | None = None  # (tracking number, complaint id) of a duplicate's original
-
-
-def _actor_name(actor_type: str, actor_id: int | None, names: dict[int, str]) -> str:
-    if actor_type == "public":
-        return _("The complainant")
-    if actor_type == "system":
-        return _("System")
-    return names.get(actor_id, _("Staff member #%(id)s", id=actor_id))
-
-
-def _names(user_ids) -> dict[int, str]:
-    ids = {i for i in user_ids if i is not None}
-    if not ids:
-        return {}
-    rows = db.session.execute(select(User.id, User.name).where(User.id.in_(ids)))
-    return dict(rows.all())
-
-
-def case_events(complaint_id: int, *, after_seq: int = 0, limit: int | None = None):
-    stmt = (
-        select(AuditEvent)
-        .where(
-            AuditEvent.object_type == "complaint",
-            AuditEvent.object_id == complaint_id,
-            AuditEvent.seq > after_seq,
-        )
-        .order_by(AuditEvent.seq)
-    )
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(db.session.execute(stmt).scalars())
-
-
-def timeline(complaint: Complaint) -> list[TimelineEntry]:
-    """The case's history, oldest first: what happened, who did it, what was said."""
-    events = [
-        e
-        for e in db.session.execute(
-            select(AuditEvent)
-            .where(
-                AuditEvent.object_type == "complaint",
-                AuditEvent.object_id == complaint.id,
-                AuditEvent.action.not_in(LOOKING_EVENTS),
-            )
-            .order_by(AuditEvent.seq)
-        ).scalars()
-    ]
-    notes = {
-        n.id: n
-        for n in db.session.execute(
-            select(CaseNote).where(CaseNote.complaint_id == complaint.id)
-        ).scalars()
-    }
-    messages = {
-        m.id: m
-        for m in db.session.execute(
-            select(Message).where(Message.complaint_id == complaint.id)
-        ).scalars()
-    }
-    names = _names(
-        [e.actor_id for e in events]
-        + [(e.details or {}).get("assignee_id") for e in events]
-        + [n.created_by_id for n in notes.values()]
-        + [m.sent_by_id for m in messages.values()]
-    )
-    allegation_labels = {
-        a.id: str(ALLEGATIONS.get(a.category, a.category)) for a in complaint.allegations
-    }
-    recommendation_numbers = {
-        rec_id: number
-        for number, (rec_id,) in enumerate(
-            db.session.execute(
-                select(Recommendation.id)
-                .where(Recommendation.complaint_id == complaint.id)
-                .order_by(Recommendation.id)
-            ).all(),
-            start=1,
-        )
-    }
-    shown_notes, shown_messages = set(), set()
-    entries = []
-    for event in events:
-        details = event.details or {}
-        entry = TimelineEntry(
-            at=event.occurred_at,
-            kind="action" if event.action.removeprefix("case.") in ACTIONS else "edit",
-            title=_timeline_title(event.action),
-            actor=_actor_name(event.actor_type, event.actor_id, names),
-        )
-        if event.action in ("complaint.submitted", "complaint.entered"):
-            entry.kind = "filed"
-            entry.facts.append((_("Received by"), _label(CHANNELS, details.get("channel"))))
-        if "from" in details and "to" in details and details["from"] != details["to"]:
-            entry.change = (status_label(details["from"]), status_label(details["to"]))
-        if details.get("assignee_id"):
-            entry.facts.append((_("Assigned to"), names.get(details["assignee_id"], "")))
-        if details.get("referral_agency"):
-            entry.facts.append((_("Agency"), _label(AGENCIES, details["referral_agency"])))
-        if details.get("closure_reason"):
-            entry.facts.append(
-                (_("Closure reason"), _label(CLOSURE_REASONS, details["closure_reason"]))
-            )
-        if details.get("duplicate_of_id"):
-            original = db.session.get(Complaint, details["duplicate_of_id"])
-            if original is not None:
-                entry.link = (original.tracking_number, original.id)
-        if details.get("message_id") in messages:
-            entry.body = messages[details["message_id"]].body
-            shown_messages.add(details["message_id"])
-        if details.get("note_id") in notes:
-            entry.body = notes[details["note_id"]].body
-            shown_notes.add(details["note_id"])
-            if event.action == "case.note.added":
-                entry.kind = "note"
-        for allegation_id, finding in zip(
-            details.get("allegation_ids", []), details.get("findings", []), strict=False
-        ):
-            entry.facts.append(
-                (
-                    allegation_labels.get(allegation_id, f"#{allegation_id}"),
-                    _label(FINDINGS, finding) or _("Not decided yet"),
-                )
-            )
-        if details.get("documents"):
-            entry.facts.append((_("Documents sent with it"), str(details["documents"])))
-        if details.get("recommendation_id"):
-            number = recommendation_numbers.get(details["recommendation_id"])
-            entry.facts.append((_("Recommendation"), f"{number or '?'}"))
-        if details.get("agency_response"):
-            entry.facts.append(
-                (_("Response"), _label(AGENCY_RESPONSES, details["agency_response"]))
-            )
-        entries.append(entry)
-    # Notes and messages written without an event naming them still belong on the timeline.
-    for note in notes.values():
-        if note.id not in shown_notes:
-            entries.append(
-                TimelineEntry(
-                    note.created_at,
-                    "note",
-                    _("Internal note"),
-                    names.get(note.created_by_id, ""),
-                    body=note.body,
-                )
-            )
-    for message in messages.values():
-        if message.id not in shown_messages:
-            outgoing = message.direction == "to_complainant"
-            entries.append(
-                TimelineEntry(
-                    message.created_at,
-                    "message_to" if outgoing else "message_from",
-                    _("Message to the complainant") if outgoing else _("The complainant wrote"),
-                    names.get(message.sent_by_id, "") if outgoing else _("The complainant"),
-                    body=message.body,
-                )
-            )
-    entries.sort(key=lambda e: e.at)
-    return entries
-
-
-def trail(complaint_id: int, after_seq: int = 0, limit: int = 500):
-    """The case's audit events as stored: actions, actors, times, field names and codes."""
-    events = case_events(complaint_id, after_seq=after_seq, limit=limit + 1)
-    more = len(events) > limit
-    events = events[:limit]
-    names = _names(e.actor_id for e in events)
-    rows = [
-        {
-            "seq": e.seq,
-            "at": e.occurred_at,
-            "action": e.action,
-            "actor": _actor_name(e.actor_type, e.actor_id, names),
-            "actor_type": e.actor_type,
-            "details": sorted((e.details or {}).items()),
-        }
-        for e in events
-    ]
-    return rows, (events[-1].seq if more and events else None)
+            found.add(same["phone"])
+    return [Related(other, sorted(reasons[other.id])) for other in cases.values()][:RELATED_LIMIT]
 
 
 # --- audit of looking ----------------------------------------------------------------------

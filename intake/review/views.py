@@ -9,8 +9,9 @@ from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import SelectField
+from wtforms.widgets import HiddenInput, Select
 
 from intake.accounts.access import current_user, requires
 from intake.accounts.models import User
@@ -18,17 +19,8 @@ from intake.complaints import description, filed
 from intake.complaints.models import Complaint
 from intake.database import utcnow, writes_on_get
 from intake.extensions import db
-from intake.reference.categories import (
-    AGENCY_RESPONSES,
-    ALLEGATIONS,
-    ATTACHMENT_TYPES,
-    CHANNELS,
-    CLOSURE_REASONS,
-    FINDINGS,
-    LANGUAGES,
-)
 
-from . import deadlines, services, workflow
+from . import deadlines, services, timeline, workflow
 from .access import case_or_404
 from .forms import (
     ActionForm,
@@ -38,6 +30,8 @@ from .forms import (
     findings_by_allegation,
     findings_form,
 )
+from .labels import labels
+from .widgets import FastHiddenInput, FastSelect
 from .workflow import (
     ACTIONS,
     STAFF_STATUS_LABELS,
@@ -46,28 +40,13 @@ from .workflow import (
     VersionConflict,
     WorkflowError,
     available_actions,
+    withheld_actions,
 )
 
 bp = Blueprint("review", __name__, url_prefix="/staff/cases")
 
 # Actions shown in the assignment box rather than with the other actions.
 ASSIGNMENT_ACTIONS = ("claim", "assign")
-# What each action asks for, as the collapsed form's summary says it.
-REQUIREMENT_LABELS = {
-    "reason": _l("a reason"),
-    "message": _l("a message"),
-    "closure_reason": _l("a closure reason"),
-    "referral_agency": _l("the agency"),
-    "assignee": _l("a staff member"),
-    "duplicate_of": _l("the original's tracking number"),
-}
-ATTACHMENT_SOURCES = {
-    "filer": _l("Filed with the complaint"),
-    "staff": _l("Added by staff"),
-    "complainant_reply": _l("Sent with a reply"),
-}
-
-
 def _conflict_message() -> str:
     return _(
         "Someone else changed this case while you were looking at it. Nothing was saved. "
@@ -126,6 +105,35 @@ def _recommendation_forms(complaint, user, recommendations) -> dict:
     return forms
 
 
+FAST_WIDGETS = {Select: FastSelect(), HiddenInput: FastHiddenInput()}
+
+
+def _ready_to_render(forms: dict) -> None:
+    """Lists with their labels in words once per page, and WTForms' select and hidden inputs
+    written by faster widgets that write the same HTML (widgets.py). A label (a lazy string)
+    is otherwise translated twice for each option it is, in each form it is in (the blank
+    choice, the findings for every allegation)."""
+    words: dict[int, tuple[object, str]] = {}
+
+    def word(label):
+        if isinstance(label, str):
+            return label
+        if id(label) not in words:
+            words[id(label)] = (label, str(label))  # the label is kept, so its id stays its own
+        return words[id(label)][1]
+
+    for form in forms.values():
+        for field in form:
+            field.widget = FAST_WIDGETS.get(type(field.widget), field.widget)
+            if isinstance(field, SelectField) and isinstance(field.choices, list):
+                field.choices = [
+                    (choice[0], word(choice[1]), *choice[2:])
+                    if isinstance(choice, tuple)
+                    else choice
+                    for choice in field.choices
+                ]
+
+
 def _render_case(complaint: Complaint, status: int = 200, *, failed=None, problem=None):
     """Render the case page, then record that this person saw it, in one transaction."""
     user = current_user()
@@ -134,6 +142,7 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
     forms = _forms_for(complaint, user, actions)
     forms.update(_recommendation_forms(complaint, user, recommendations))
     forms.update(failed or {})
+    _ready_to_render(forms)
     # A refused action that is no longer open still shows what was typed, to copy.
     kept = None
     if failed:
@@ -145,15 +154,16 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
     html = render_template(
         "review/case.html",
         complaint=complaint,
-        status_label=STAFF_STATUS_LABELS.get(complaint.status, complaint.status),
+        status_label=labels("status").get(complaint.status, complaint.status),
+        withheld=withheld_actions(complaint, user),
         filer=complaint.person("filer"),
         affected=complaint.person("affected"),
         sections=filed.case_page_sections(complaint),
         story_labels=description.STORY_LABELS,
         attachments=services.case_attachments(complaint.id),
-        attachment_sources=ATTACHMENT_SOURCES,
-        requirement_labels=REQUIREMENT_LABELS,
-        timeline=services.timeline(complaint),
+        attachment_sources=labels("attachment_source"),
+        requirement_labels=labels("requirement"),
+        timeline=timeline.timeline(complaint, recommendations),
         assignment_actions=[a for a in actions if a.name in ASSIGNMENT_ACTIONS],
         other_actions=[a for a in actions if a.name not in ASSIGNMENT_ACTIONS],
         forms=forms,
@@ -163,23 +173,21 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
         due_at=due,
         due_days=(due.date() - utcnow().date()).days if due else None,
         overdue=deadlines.is_overdue(complaint),
-        channel_label=CHANNELS.get(complaint.channel, complaint.channel),
-        language_label=LANGUAGES.get(complaint.language, complaint.language),
-        status_labels=STAFF_STATUS_LABELS,
+        channel_label=labels("channel").get(complaint.channel, complaint.channel),
+        language_label=labels("language").get(complaint.language, complaint.language),
+        status_labels=labels("status"),
         show_findings="findings" in forms or any(a.finding for a in complaint.allegations),
         show_recommendations=bool(recommendations)
         or any(key.startswith("recommendation:") for key in forms),
         missing_findings=sum(1 for a in complaint.allegations if a.finding is None),
         recommendations=recommendations,
         related=services.related_complaints(complaint, user),
-        duplicate_of=db.session.get(Complaint, complaint.duplicate_of_id)
-        if complaint.duplicate_of_id
-        else None,
-        allegation_labels=ALLEGATIONS,
-        finding_labels=FINDINGS,
-        closure_labels=CLOSURE_REASONS,
-        response_labels=AGENCY_RESPONSES,
-        attachment_type_labels=ATTACHMENT_TYPES,
+        duplicate_of=services.duplicate_original(complaint),
+        allegation_labels=labels("allegation"),
+        finding_labels=labels("finding"),
+        closure_labels=labels("closure"),
+        response_labels=labels("agency_response"),
+        attachment_type_labels=labels("attachment_type"),
         can_edit_findings="findings" in forms,
         can_read_trail=user.can("audit.read"),
     )
@@ -192,8 +200,9 @@ def _render_case(complaint: Complaint, status: int = 200, *, failed=None, proble
 @writes_on_get
 @requires("case.view")
 def case(complaint_id: int):
-    complaint = case_or_404(current_user(), complaint_id)
-    return _render_case(complaint)
+    # case_or_404's rule, with what the page shows loaded in the same few statements.
+    found = services.case_for_page(current_user(), complaint_id) or abort(404)
+    return _render_case(found.complaint)
 
 
 # --- saving changes ---------------------------------------------------------------------------
@@ -441,7 +450,7 @@ def trail(complaint_id: int):
     # so it is looked up by id without the case-access check.
     complaint = db.session.get(Complaint, complaint_id) or abort(404)
     after = request.args.get("after", default=0, type=int)
-    rows, next_after = services.trail(complaint.id, after_seq=max(after, 0))
+    rows, next_after = timeline.trail(complaint.id, after_seq=max(after, 0))
     return render_template(
         "review/trail.html",
         complaint=complaint,

@@ -14,6 +14,7 @@ from flask_babel import lazy_pgettext
 from sqlalchemy import select
 
 from intake.accounts.models import User
+from intake.audit.models import AuditEvent
 from intake.audit.services import record_event
 from intake.complaints.models import Complaint
 from intake.complaints.status import STATUSES
@@ -50,6 +51,8 @@ class Action:
     # duplicate_of.
     requires: tuple[str, ...] = ()
     closure_reason: str | None = None  # actions that close a case say why themselves
+    # Separation of duties: not by whoever last took this other action on the case.
+    not_by_who_did: str | None = None
     hint: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -136,6 +139,7 @@ ACTIONS: dict[str, Action] = {
             _l("Approve findings and issue recommendations"),
             SUPERVISOR,
             {"findings_review": "recommendations_issued"},
+            not_by_who_did="submit_findings",
             hint=_l("Needs at least one recommendation. Without any, close the case instead."),
         ),
         Action(
@@ -225,7 +229,46 @@ def available_actions(complaint: Complaint, actor: User) -> list[Action]:
         and roles & action.roles
         # Claiming a case that is already yours would only be refused.
         and not (action.name == "claim" and complaint.assignee_id == actor.id)
+        and not _kept_from(action, complaint, actor)
     ]
+
+
+def last_actor_of(action_name: str, complaint: Complaint) -> int | None:
+    """Who last took this action on the case, from the audit trail (None: nobody yet)."""
+    return db.session.execute(
+        select(AuditEvent.actor_id)
+        .where(
+            AuditEvent.object_type == "complaint",
+            AuditEvent.object_id == complaint.id,
+            AuditEvent.action == f"case.{action_name}",
+        )
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _kept_from(action: Action, complaint: Complaint, actor: User | None) -> bool:
+    if action.not_by_who_did is None or actor is None or complaint.status not in action.moves:
+        return False
+    return last_actor_of(action.not_by_who_did, complaint) == actor.id
+
+
+def withheld_actions(complaint: Complaint, actor: User) -> list[tuple[Action, str]]:
+    """Actions the actor's roles allow now but separation of duties keeps from them, with why:
+    the case page says so instead of leaving the action out silently."""
+    if not can_work_on(actor, complaint):
+        return []
+    roles = actor_roles(actor)
+    return [
+        (action, SEPARATION_REASON)
+        for action in ACTIONS.values()
+        if roles & action.roles and _kept_from(action, complaint, actor)
+    ]
+
+
+SEPARATION_REASON = _l(
+    "You submitted these findings, so another supervisor approves them (separation of duties)."
+)
 
 
 def check_version(complaint: Complaint, expected_version: int | None) -> None:
@@ -432,6 +475,8 @@ def _check_inputs(
 
 
 def _check_preconditions(action: Action, complaint: Complaint, actor: User | None) -> None:
+    if _kept_from(action, complaint, actor):
+        raise RoleNotAllowed(str(SEPARATION_REASON))
     if action.name == "claim" and actor is not None and complaint.assignee_id == actor.id:
         raise ActionNotAllowed(str(_l("This case is already assigned to you.")))
     if action.name == "submit_findings":

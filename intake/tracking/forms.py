@@ -1,12 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, MultipleFileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from intake.forms import strip
+from intake.forms import Form, strip
 
 
-class StatusLookupForm(FlaskForm):
+class StatusLookupForm(Form):
     tracking_number = StringField(
         _l("Tracking number"),
         description=_l("It looks like 7KQ4M-9XPT3."),
@@ -21,7 +20,7 @@ class StatusLookupForm(FlaskForm):
     )
 
 
-class ReceiptCodeForm(FlaskForm):
+class ReceiptCodeForm(Form):
     """The access code typed again on the status page, to have it printed on the receipt:
     the office keeps only its hash, so nothing else could put it there."""
 
@@ -44,7 +43,7 @@ def one_kind_of_newline(value):
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     """The complainant's answer to a request for information, with optional documents."""
 
     body = TextAreaField(

@@ -1,8 +1,6 @@
 """Finding a complaint by tracking number and access code, with rate limiting; the messages
 on its status page and the complainant's answer to a request for information."""
 
-import hashlib
-import hmac
 from datetime import timedelta
 
 from flask import current_app
@@ -14,6 +12,7 @@ from intake.complaints import identifiers
 from intake.complaints.models import Complaint
 from intake.database import rows_matched, utcnow
 from intake.extensions import db
+from intake.keys import THROTTLE_KEY, keyed_hash
 from intake.review.models import Message
 from intake.review.workflow import apply_action
 
@@ -24,8 +23,7 @@ _DUMMY_HASH = "0" * 64
 
 
 def _keyed(kind: str, value: str) -> str:
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    return keyed_hash(THROTTLE_KEY, kind, value)
 
 
 def is_throttled(client_address: str, tracking_number: str) -> bool:
