@@ -347,6 +347,11 @@ def test_housekeeping_removes_what_is_due_and_nothing_else(app):
                     ended_at=ended,
                 )
             )
+        for name, seen in (
+            ("gone", now - timedelta(days=1, minutes=1)),
+            ("recent", now - timedelta(hours=23)),
+        ):
+            db.session.add(JobWorker(name=name, kind="worker", queue="q", last_seen_at=seen))
         user = db.session.get_one(User, staff.id)
         for expires in (now - minute, now + minute):
             exports.start_export(user, [], redacted=False).expires_at = expires
@@ -357,6 +362,7 @@ def test_housekeeping_removes_what_is_due_and_nothing_else(app):
         account_tasks.purge_sessions,
         tracking_tasks.purge_lookup_failures,
         export_jobs.sweep_exports,
+        tasks.forget_processes,
     ):
         sweep.call_local()
     with app.app_context():
@@ -368,6 +374,8 @@ def test_housekeeping_removes_what_is_due_and_nothing_else(app):
         assert kept(SignInAttempt.account_key) == ["recent"]
         assert kept(LookupFailure.client_key) == ["recent"]
         assert kept(StaffSession.token_hash) == ["live".ljust(64, "0")]
+        ours = [name for name in kept(JobWorker.name) if name in ("gone", "recent")]
+        assert ours == ["recent"]  # (a worker of the run's may have beaten meanwhile)
         (left,) = db.session.execute(select(DocumentExport)).scalars()
         assert left.expires_at > now
         ended = (
@@ -388,6 +396,7 @@ def test_the_schedule_holds_every_sweep():
         "accounts.purge-sessions",
         "tracking.purge-lookup-failures",
         "documents.export-sweep",
+        "jobs.forget-processes",
     }
 
 
