@@ -65,6 +65,7 @@ class Checker:
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_documents_pages_pass_axe(visit_factory, app, live_server, lang, jobs_worker):
+    """The export is made by the run's real worker process (jobs_worker)."""
     t = translator(app, lang)
     check = Checker(lang)
     visits: list[Visit] = []

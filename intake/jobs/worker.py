@@ -84,6 +84,9 @@ def run_consumer(app: Flask, kind: str, threads: int) -> None:
         backoff=1.2,
         max_delay=0.1 if sqlite else 2.0,
         scheduler_interval=1,
+        # SIGTERM (a supervisor's stop, honcho's Ctrl-C): finish the job at hand, then exit.
+        # SIGINT: stop now; the sweep queues again what was being done.
+        graceful_signal="TERM",
     )
     heartbeat = Heartbeat(app, process_name(kind), kind)
     heartbeat.start()
