@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from werkzeug.serving import make_server
 
 from intake.extensions import db
@@ -69,15 +70,30 @@ def database_url(request, tmp_path_factory):
 def _empty_tables(app) -> None:
     with app.app_context():
         tables = [t for t in db.metadata.sorted_tables if t.name not in REFERENCE_TABLES]
-        with db.engine.begin() as conn:
-            if db.engine.dialect.name == "postgresql":
-                names = ", ".join(t.name for t in tables)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
+        if db.engine.dialect.name == "postgresql":
+            _truncate(tables)
+        else:
+            with db.engine.begin() as conn:
                 for table in reversed(tables):
                     conn.execute(table.delete())
                 conn.execute(text("DELETE FROM complaint_search"))  # FTS5, not a model
         db.engine.dispose()
+
+
+def _truncate(tables, tries: int = 20) -> None:
+    """TRUNCATE every table. The run's job worker may be inside a short transaction (an export
+    a test started), and TRUNCATE's locks can then time out or deadlock with it: try again."""
+    names = ", ".join(t.name for t in tables)
+    for attempt in range(tries):
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(text("SET LOCAL lock_timeout = '5s'"))
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        except OperationalError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.25)
 
 
 @pytest.fixture
