@@ -471,9 +471,15 @@ def test_two_schedulers_queue_the_sweeps_and_the_workers_remove_what_is_due(
                 seconds=30,
                 what="each scheduler to queue the sweep",
             )
-        with app.app_context():
-            kinds = db.session.execute(select(JobWorker.kind)).scalars().all()
-        assert sorted(kinds).count("scheduler") == 2
+
+        def schedulers_seen() -> int:
+            with app.app_context():
+                kinds = db.session.execute(select(JobWorker.kind)).scalars().all()
+                db.session.rollback()
+            return kinds.count("scheduler")
+
+        # Each writes its heartbeat from a thread of its own, within HEARTBEAT_SECONDS.
+        until(lambda: schedulers_seen() == 2, seconds=45, what="both schedulers' heartbeats")
     finally:
         for process in schedulers:
             stop_process(process)
