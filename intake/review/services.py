@@ -90,10 +90,6 @@ def duplicate_original(complaint: Complaint):
     ).one_or_none()
 
 
-def _label(vocabulary: dict, code: str | None) -> str | None:
-    return str(vocabulary.get(code, code)) if code else None
-
-
 def case_attachments(complaint_id: int) -> list[Attachment]:
     stmt = (
         select(Attachment)
