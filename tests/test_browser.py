@@ -491,7 +491,8 @@ def test_whole_form_by_keyboard_alone(visit_factory, app, tmp_path):
     notes = tmp_path / "notes.txt"
     notes.write_text("Release date: June 16. Held until June 19.\n", encoding="utf-8")
     tab_to(page, "#documents")
-    with page.expect_file_chooser() as chooser:
+    # A loaded machine (the whole suite beside other work) can take over 10 s to open it.
+    with page.expect_file_chooser(timeout=30_000) as chooser:
         page.keyboard.press("Space")  # the operating system's file dialog opens
     chooser.value.set_files(notes)
     tab_to(page, "button[name=action][value=upload]")
