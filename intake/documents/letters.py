@@ -33,6 +33,7 @@ from intake.config import folder
 from intake.extensions import db
 from intake.reference.categories import AGENCIES, CLOSURE_REASONS
 from intake.review.models import Message
+from intake.signals import letter_issued
 
 from . import rendering
 from .models import LETTER_KINDS, LETTER_LANGUAGES, CaseLetter, LetterTemplate
@@ -310,6 +311,7 @@ def generate_letter(complaint: Complaint, kind: str, language: str, actor) -> Ca
             "custom_wording": letter.template_id is not None,
         },
     )
+    letter_issued.send(complaint, letter=kept)
     return kept
 
 

@@ -38,10 +38,10 @@ from .workflow import (
     ActionNotAllowed,
     MissingInput,
     VersionConflict,
-    WorkflowError,
     available_actions,
     withheld_actions,
 )
+from .workflow_errors import WorkflowError
 
 bp = Blueprint("review", __name__, url_prefix="/staff/cases")
 

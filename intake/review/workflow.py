@@ -22,6 +22,13 @@ from intake.database import utcnow
 from intake.extensions import db
 from intake.reference.categories import AGENCIES, CLOSURE_REASONS
 from intake.review.models import Message
+from intake.review.workflow_errors import (
+    ActionNotAllowed,
+    MissingInput,
+    RoleNotAllowed,
+    VersionConflict,
+)
+from intake.signals import case_moved
 
 from .access import can_work_on
 from .models import CaseNote, Recommendation
@@ -180,37 +187,6 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     for action in ACTIONS.values()
     for status, target in action.moves.items()
 }
-
-
-class WorkflowError(Exception):
-    """An action refused, with a message the actor can act on."""
-
-    status_code = 409
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class ActionNotAllowed(WorkflowError):
-    """The action does not apply to a case in this status (409)."""
-
-
-class RoleNotAllowed(WorkflowError):
-    """The actor's roles do not include this action (403)."""
-
-    status_code = 403
-
-
-class MissingInput(WorkflowError):
-    """Something the action requires was not given or is not valid (shown next to the field)."""
-
-    status_code = 400
-
-
-class VersionConflict(WorkflowError):
-    """Someone else changed the case since the actor loaded it (409)."""
 
 
 def actor_roles(actor: User | None) -> set[str]:
@@ -401,6 +377,14 @@ def apply_action(
         details=details,
     )
     db.session.flush()  # the version column makes a concurrent update fail here, not later
+    case_moved.send(
+        complaint,
+        action=name,
+        actor=actor,
+        from_status=current,
+        to_status=target,
+        message=sent if "message" in action.requires else None,
+    )
     return target
 
 
