@@ -23,29 +23,27 @@ from tests.test_case_page import (
 # shows), with two people, allegations, agencies, program contexts, a prior complaint, a
 # document, a note, messages and a recommendation:
 #   1  BEGIN IMMEDIATE (SQLite only: the page records that it was seen)
-#   2  the staff session and its user
-#   3  the user's roles
-#   4  the complaint, its assignee, its people and its incident county
-#   5-8  its allegations, agencies, program contexts and prior complaints
-#   9  its recommendations
-#  10  the assign menu: active case staff, (id, name)
-#  11  its documents
-#  12  its events (the timeline)
-#  13  its notes and messages
-#  14  the names of the staff on the timeline
-#  15  related complaints
-#  16-18  the "case viewed" audit event: read the chain's head, move it, insert the event
-CASE_PAGE_STATEMENTS = 18
+#   2  the staff session, its user and the user's roles
+#   3  the complaint, its assignee, its people and its incident county
+#   4-7  its allegations, agencies, program contexts and prior complaints
+#   8  its recommendations
+#   9  the assign menu: active case staff, (id, name)
+#  10  its documents
+#  11  its events (the timeline)
+#  12  its notes and messages
+#  13  the names of the staff on the timeline
+#  14  related complaints
+#  15-17  the "case viewed" audit event: read the chain's head, move it, insert the event
+CASE_PAGE_STATEMENTS = 17
 
 # The queue's first page, for a supervisor:
 #   1  BEGIN (SQLite only)
-#   2  the staff session and its user
-#   3  the user's roles
-#   4  the assignee filter's list: active case staff, (id, name)
-#   5  the page's rows, with county and assignee names
-#   6  the page's allegations
-#   7  the capped count of matches
-QUEUE_PAGE_STATEMENTS = 7
+#   2  the staff session, its user and the user's roles
+#   3  the assignee filter's list: active case staff, (id, name)
+#   4  the page's rows, with county and assignee names
+#   5  the page's allegations
+#   6  the capped count of matches
+QUEUE_PAGE_STATEMENTS = 6
 
 
 @contextmanager

@@ -91,8 +91,8 @@ class StaffSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    # Every staff request looks its session up by token and needs the user at once: one
-    # statement for both (the user's roles follow in a second, their own selectin load).
+    # Every staff request looks its session up by token and needs the user at once (and its
+    # roles: services.session_for joins them into the same statement).
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
 

@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from intake.audit.services import record_event
@@ -229,9 +230,17 @@ def session_for(token: str | None) -> StaffSession | None:
     A session found idle is ended here for good (flushed; the caller commits)."""
     if not token:
         return None
-    staff_session = db.session.execute(
-        select(StaffSession).where(StaffSession.token_hash == _token_hash(token))
-    ).scalar_one_or_none()
+    # Every staff request asks this, and every page then asks the user's roles: one statement
+    # brings the session, its user and their roles (a row per role, made unique).
+    staff_session = (
+        db.session.execute(
+            select(StaffSession)
+            .options(joinedload(StaffSession.user).joinedload(User.role_rows))
+            .where(StaffSession.token_hash == _token_hash(token))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if staff_session is None or staff_session.ended_at is not None:
         return None
     idle = timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
