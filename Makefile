@@ -19,6 +19,8 @@ test: install assets translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
+	$(VENV)/bin/bandit --quiet --recursive intake --configfile pyproject.toml
+	$(VENV)/bin/pip-audit --progress-spinner off --skip-editable
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: install assets translations

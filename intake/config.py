@@ -23,7 +23,7 @@ class ConfigError(RuntimeError):
     """The environment does not describe a configuration the app may start with."""
 
 
-DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - refused outside development and testing
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - refused outside development and testing  # nosec B105
 PREFIX = "INTAKE_"
 # Variables with the prefix that are not settings of the app: the test suite's screenshots.
 OTHER_PREFIXED_VARIABLES = frozenset({"INTAKE_SCREENSHOTS"})

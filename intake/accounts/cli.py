@@ -15,7 +15,7 @@ from .roles import ROLES
 bp = Blueprint("accounts_cli", __name__, cli_group="accounts")
 
 DEV_EMAIL = "staff@example.gov"
-DEV_PASSWORD = "intake-dev-password"  # noqa: S105 - development only, refused elsewhere
+DEV_PASSWORD = "intake-dev-password"  # noqa: S105 - development only, refused elsewhere  # nosec B105
 DEV_NAME = "Demo Staff"
 TOTP_COMMAND = ".venv/bin/flask --app app accounts totp-code"
 

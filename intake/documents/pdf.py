@@ -165,7 +165,7 @@ class Renderer:
         if self._process is not None and self._process.poll() is None:
             return self._process
         self._stop()
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module  # nosec B603
             [sys.executable, "-m", "intake.documents.pdf", str(self.static_root)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
